@@ -1,0 +1,52 @@
+"""Helpers shared by the chapters of *Logistic Regression by Maximum Likelihood*.
+
+Importing this package changes nothing: no seeds, no matplotlib settings (call
+:func:`use_book_style` for those).  Each function's docstring names the chapter
+that teaches it.
+"""
+
+from .explorer import Explorer, Slider, explorer
+from .fit import (
+    FitHistory,
+    LogisticFit,
+    NormalLinearFit,
+    PerfectSeparationWarning,
+    fit_logistic,
+    fit_normal_linear,
+)
+from .likelihood import (
+    bernoulli_likelihood,
+    bernoulli_log_likelihood,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    negative_log_likelihood,
+    normal_log_likelihood,
+)
+from .links import log_softmax, logit, odds, odds_to_probability, sigmoid, softmax
+from .style import COLORS, use_book_style
+
+__all__ = [
+    "COLORS",
+    "Explorer",
+    "FitHistory",
+    "LogisticFit",
+    "NormalLinearFit",
+    "PerfectSeparationWarning",
+    "Slider",
+    "bernoulli_likelihood",
+    "bernoulli_log_likelihood",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "explorer",
+    "fit_logistic",
+    "fit_normal_linear",
+    "log_softmax",
+    "logit",
+    "negative_log_likelihood",
+    "normal_log_likelihood",
+    "odds",
+    "odds_to_probability",
+    "sigmoid",
+    "softmax",
+    "use_book_style",
+]

@@ -1,0 +1,104 @@
+"""Likelihoods and losses for 0/1 labels, and the normal log-likelihood.
+
+Sums use :func:`math.fsum`, so a log-likelihood over a million examples is
+exact to float64 rounding, not just to the accuracy of a running sum.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validate import (
+    as_finite_array,
+    as_float_array,
+    as_labels,
+    as_probability,
+    broadcast_pair,
+    scalar_or_array,
+)
+
+
+def _labels_and_probs(y, p):
+    y_arr = as_labels(y, "y")
+    p_arr = as_probability(p, "p")
+    return broadcast_pair(y_arr, p_arr, "y", "p")
+
+
+def _log_terms(y, p):
+    """Per-example log p^y (1 - p)^(1 - y); 0 log 0 counts as 0."""
+    y, p = _labels_and_probs(y, p)
+    with np.errstate(divide="ignore"):
+        return np.where(y == 1, np.log(p), np.log1p(-p))
+
+
+def _total(terms: np.ndarray) -> float:
+    return math.fsum(np.ravel(terms))
+
+
+def bernoulli_likelihood(y, p):
+    """Per-example likelihood p^y (1 - p)^(1 - y) of 0/1 labels ``y``.
+
+    Taught in chapter 3 (the Bernoulli likelihood).  Returns one value per
+    example (``p`` may be a single probability shared by all of them).
+    """
+    y_arr, p_arr = _labels_and_probs(y, p)
+    out = np.where(y_arr == 1, p_arr, 1.0 - p_arr)
+    return scalar_or_array(out)
+
+
+def bernoulli_log_likelihood(y, p):
+    """Sum over examples of y log p + (1 - y) log(1 - p).  Taught in chapter 4.
+
+    A label that agrees with a certain prediction adds 0; one that contradicts
+    it makes the total ``-inf``.
+    """
+    return _total(_log_terms(y, p))
+
+
+def negative_log_likelihood(y, p):
+    """Minus :func:`bernoulli_log_likelihood` (a sum).  Taught in chapter 5."""
+    return -bernoulli_log_likelihood(y, p)
+
+
+def binary_cross_entropy(y, p):
+    """Mean over examples of -[y log p + (1 - y) log(1 - p)].  Chapter 5."""
+    terms = _log_terms(y, p)
+    return -_total(terms) / terms.size
+
+
+def _softplus(x):
+    """log(1 + exp(x)) without overflow."""
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def binary_cross_entropy_with_logits(y, z):
+    """Binary cross-entropy (the mean) computed from logits ``z``.  Chapter 5.
+
+    Uses -log sigmoid(z) = softplus(-z) and -log(1 - sigmoid(z)) = softplus(z),
+    so no probability is rounded to 0 or 1 before the log is taken:
+    ``binary_cross_entropy_with_logits(1, -1000)`` is 1000.0, not ``inf``.
+    """
+    y_arr = as_labels(y, "y")
+    z_arr = as_finite_array(z, "z")
+    y_arr, z_arr = broadcast_pair(y_arr, z_arr, "y", "z")
+    terms = np.where(y_arr == 1, _softplus(-z_arr), _softplus(z_arr))
+    return _total(terms) / terms.size
+
+
+def normal_log_likelihood(y, mu, sigma):
+    """Sum of log N(y_i | mu_i, sigma^2).  Taught in chapter 6.
+
+    ``mu`` may be one value or one per observation; ``sigma`` must be positive.
+    """
+    y_arr = as_finite_array(y, "y")
+    mu_arr = as_finite_array(mu, "mu")
+    sigma_arr = as_float_array(sigma, "sigma")
+    if (sigma_arr <= 0).any() or not np.isfinite(sigma_arr).all():
+        raise ValueError(f"sigma must be positive and finite; got {sigma!r}")
+    y_arr, mu_arr = broadcast_pair(y_arr, mu_arr, "y", "mu")
+    y_arr, sigma_arr = broadcast_pair(y_arr, sigma_arr, "y", "sigma")
+    z = (y_arr - mu_arr) / sigma_arr
+    terms = -0.5 * np.log(2.0 * np.pi) - np.log(sigma_arr) - 0.5 * z * z
+    return _total(terms)
