@@ -23,6 +23,7 @@ from .likelihood import (
     normal_log_likelihood,
 )
 from .links import log_softmax, logit, odds, odds_to_probability, sigmoid, softmax
+from .prose import glue
 from .style import COLORS, use_book_style
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "explorer",
     "fit_logistic",
     "fit_normal_linear",
+    "glue",
     "log_softmax",
     "logit",
     "negative_log_likelihood",

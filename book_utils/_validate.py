@@ -34,7 +34,7 @@ def as_probability(p, name: str = "p") -> np.ndarray:
     bad = (arr < 0) | (arr > 1)
     if bad.any():
         raise ValueError(
-            f"{name} must hold probabilities in [0, 1]; got {arr[bad].flat[0]!r}"
+            f"{name} must hold probabilities in [0, 1]; got {float(arr[bad].flat[0])!r}"
         )
     return arr
 
@@ -45,7 +45,7 @@ def as_labels(y, name: str = "y") -> np.ndarray:
     bad = (arr != 0) & (arr != 1)
     if bad.any():
         raise ValueError(
-            f"{name} must hold 0/1 labels; got {arr[bad].flat[0]!r}"
+            f"{name} must hold 0/1 labels; got {float(arr[bad].flat[0])!r}"
         )
     return arr
 

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import io
 import itertools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -50,7 +51,9 @@ class Slider:
 
     def __post_init__(self):
         if not self.name.isidentifier():
-            raise ValueError(f"slider name must be a Python identifier, got {self.name!r}")
+            raise ValueError(
+                f"slider name must be a Python identifier, got {self.name!r}"
+            )
         grid = tuple(v.item() if isinstance(v, np.generic) else v for v in self.values)
         if len(grid) < 2:
             raise ValueError(f"slider {self.name!r} needs at least two values")
@@ -116,11 +119,15 @@ class Explorer:
     def _check(self, values: dict) -> dict:
         unknown = set(values) - set(self.defaults)
         if unknown:
-            raise ValueError(f"unknown slider(s) {sorted(unknown)}; sliders are {list(self.defaults)}")
+            raise ValueError(
+                f"unknown slider(s) {sorted(unknown)}; sliders are {list(self.defaults)}"
+            )
         full = {**self.defaults, **values}
         for s in self.sliders:
             if full[s.name] not in s.grid:
-                raise ValueError(f"{full[s.name]!r} is not a value of slider {s.name!r}")
+                raise ValueError(
+                    f"{full[s.name]!r} is not a value of slider {s.name!r}"
+                )
         return full
 
     def render_rgba(self, **values) -> np.ndarray:
@@ -145,7 +152,7 @@ class Explorer:
         """Every combination of slider values, in row-major order."""
         names = [s.name for s in self.sliders]
         for combo in itertools.product(*(s.grid for s in self.sliders)):
-            yield dict(zip(names, combo))
+            yield dict(zip(names, combo, strict=True))
 
     # --- the live control -------------------------------------------------
     @property
@@ -170,12 +177,16 @@ class Explorer:
             )
             controls.append(control)
         image = widgets.Image(
-            value=self.render_png(), format="png", layout=widgets.Layout(max_width="100%")
+            value=self.render_png(),
+            format="png",
+            layout=widgets.Layout(max_width="100%"),
         )
         image.add_class("book-explorer-figure")
 
         def redraw(_change=None):
-            image.value = self.render_png(**{s.name: c.value for s, c in zip(self.sliders, controls)})
+            image.value = self.render_png(
+                **{s.name: c.value for s, c in zip(self.sliders, controls, strict=True)}
+            )
 
         for control in controls:
             control.observe(redraw, names="value")
@@ -184,7 +195,10 @@ class Explorer:
         return box
 
     def __repr__(self) -> str:
-        parts = ", ".join(f"{s.name} in [{s.text(s.grid[0])}, {s.text(s.grid[-1])}]" for s in self.sliders)
+        parts = ", ".join(
+            f"{s.name} in [{s.text(s.grid[0])}, {s.text(s.grid[-1])}]"
+            for s in self.sliders
+        )
         return f"Explorer({self.title!r}; {parts})"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -196,7 +210,9 @@ class Explorer:
         return data
 
 
-def explorer(setup, update, sliders, *, title: str, alt: str, **figure_kwargs) -> Explorer:
+def explorer(
+    setup, update, sliders, *, title: str, alt: str, **figure_kwargs
+) -> Explorer:
     """Make a slider figure from ``setup(fig)`` and ``update(state, **values)``.
 
     Put it last in a cell to show the live control.  ``title`` names the

@@ -165,7 +165,10 @@ def fit_normal_linear(X, y) -> NormalLinearFit:
     check_rank(R[:, :k], n)
     params = solve_triangular(R[:k, :k], R[:k, k])
     rss = float(R[k, k] ** 2)
-    if rss == 0.0:
+    # |R[k, k]| is the residual norm; judge "0" as check_rank judges rank,
+    # since rounding leaves ~1e-15 behind even when y = X @ beta exactly.
+    r_max = np.linalg.svd(R, compute_uv=False).max()
+    if abs(R[k, k]) <= r_max * max(n, k + 1) * np.finfo(np.float64).eps:
         raise ValueError(
             "y is an exact linear function of X: the residuals are all 0, so the "
             "MLE of sigma is 0 and the log-likelihood is unbounded"

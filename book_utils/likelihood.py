@@ -34,7 +34,12 @@ def _log_terms(y, p):
 
 
 def _total(terms: np.ndarray) -> float:
-    return math.fsum(np.ravel(terms))
+    terms = np.ravel(terms)
+    try:
+        return math.fsum(terms)
+    except OverflowError:  # the exact sum is beyond the float range: +-inf
+        with np.errstate(over="ignore"):
+            return float(np.sum(terms))
 
 
 def bernoulli_likelihood(y, p):
@@ -99,6 +104,7 @@ def normal_log_likelihood(y, mu, sigma):
         raise ValueError(f"sigma must be positive and finite; got {sigma!r}")
     y_arr, mu_arr = broadcast_pair(y_arr, mu_arr, "y", "mu")
     y_arr, sigma_arr = broadcast_pair(y_arr, sigma_arr, "y", "sigma")
-    z = (y_arr - mu_arr) / sigma_arr
-    terms = -0.5 * np.log(2.0 * np.pi) - np.log(sigma_arr) - 0.5 * z * z
+    with np.errstate(over="ignore"):  # a residual too big to square gives -inf
+        z = (y_arr - mu_arr) / sigma_arr
+        terms = -0.5 * np.log(2.0 * np.pi) - np.log(sigma_arr) - 0.5 * z * z
     return _total(terms)

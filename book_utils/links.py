@@ -50,7 +50,9 @@ def odds_to_probability(o):
     """
     arr = as_float_array(o, "odds")
     if (arr < 0).any():
-        raise ValueError(f"odds must be non-negative; got {arr[arr < 0].flat[0]!r}")
+        raise ValueError(
+            f"odds must be non-negative; got {float(arr[arr < 0].flat[0])!r}"
+        )
     with np.errstate(invalid="ignore"):
         out = np.where(np.isinf(arr), 1.0, arr / (1.0 + arr))
     return scalar_or_array(out)
@@ -60,7 +62,10 @@ def _shifted(z, axis):
     arr = as_finite_array(z, "z")
     if arr.ndim == 0:
         raise ValueError("softmax needs a vector of logits, got a scalar")
-    return arr - arr.max(axis=axis, keepdims=True)
+    # A gap wider than the float range (e.g. [1e308, -1e308]) rounds to -inf,
+    # whose exp is exactly 0: the right answer, so the overflow is not news.
+    with np.errstate(over="ignore"):
+        return arr - arr.max(axis=axis, keepdims=True)
 
 
 def softmax(z, axis=-1):

@@ -26,7 +26,10 @@ def use_book_style() -> None:
     mpl.rcParams.update(
         {
             "axes.prop_cycle": cycler(
-                color=[COLORS[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple")]
+                color=[
+                    COLORS[c]
+                    for c in ("blue", "orange", "green", "vermillion", "sky", "purple")
+                ]
             ),
             "figure.facecolor": "white",
             "axes.facecolor": "white",
