@@ -88,7 +88,8 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
     params_hist, llf_hist = [beta.copy()], [llf]
     converged, separated = False, False
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    while n_iter < max_iter:
+        n_iter += 1
         p = _prob_from_eta(eta)
         grad = X.T @ (y - p)
         info = _information(X, p)
