@@ -5,6 +5,7 @@ Importing this package changes nothing: no seeds, no matplotlib settings (call
 that teaches it.
 """
 
+from .accuracy import correct_digits
 from .explorer import Explorer, Slider, explorer
 from .fit import (
     FitHistory,
@@ -38,6 +39,7 @@ __all__ = [
     "bernoulli_log_likelihood",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "correct_digits",
     "explorer",
     "fit_logistic",
     "fit_normal_linear",
