@@ -20,8 +20,10 @@ from .likelihood import (
     bernoulli_log_likelihood,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
+    categorical_cross_entropy,
     negative_log_likelihood,
     normal_log_likelihood,
+    one_hot,
 )
 from .links import log_softmax, logit, odds, odds_to_probability, sigmoid, softmax
 from .prose import glue
@@ -40,6 +42,7 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "correct_digits",
+    "categorical_cross_entropy",
     "explorer",
     "fit_logistic",
     "fit_normal_linear",
@@ -50,6 +53,7 @@ __all__ = [
     "normal_log_likelihood",
     "odds",
     "odds_to_probability",
+    "one_hot",
     "sigmoid",
     "softmax",
     "use_book_style",

@@ -1,4 +1,5 @@
-"""Likelihoods and losses for 0/1 labels, and the normal log-likelihood.
+"""Likelihoods and losses for 0/1 labels and for K classes, and the normal
+log-likelihood.
 
 Sums use :func:`math.fsum`, so a log-likelihood over a million examples is
 exact to float64 rounding, not just to the accuracy of a running sum.
@@ -7,6 +8,7 @@ exact to float64 rounding, not just to the accuracy of a running sum.
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -18,6 +20,7 @@ from ._validate import (
     broadcast_pair,
     scalar_or_array,
 )
+from .links import log_softmax
 
 
 def _labels_and_probs(y, p):
@@ -108,3 +111,75 @@ def normal_log_likelihood(y, mu, sigma):
         z = (y_arr - mu_arr) / sigma_arr
         terms = -0.5 * np.log(2.0 * np.pi) - np.log(sigma_arr) - 0.5 * z * z
     return _total(terms)
+
+
+def _class_labels(y, name: str = "y") -> np.ndarray:
+    """Integer class labels 0, 1, 2, ... as an int array (a float 2.0 is fine)."""
+    arr = as_float_array(y, name)
+    if not np.isfinite(arr).all() or (arr != np.round(arr)).any() or (arr < 0).any():
+        bad = arr[~np.isfinite(arr) | (arr != np.round(arr)) | (arr < 0)]
+        raise ValueError(
+            f"{name} must hold class labels 0, 1, 2, ...; got {float(bad.flat[0])!r}"
+        )
+    return arr.astype(np.intp)
+
+
+def one_hot(y, n_classes: int):
+    """The n x K indicator matrix Y with Y[i, y_i] = 1.  Taught in chapter 7.
+
+    ``y`` holds integer class labels 0, ..., n_classes - 1 (one per example).
+    """
+    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral):
+        raise ValueError(f"n_classes must be an integer, got {n_classes!r}")
+    if n_classes < 2:
+        raise ValueError(f"n_classes must be at least 2, got {n_classes}")
+    labels = _class_labels(y)
+    if labels.ndim != 1:
+        raise ValueError(f"y must be a 1-D array of labels; got {labels.ndim}-D")
+    if (labels >= n_classes).any():
+        raise ValueError(
+            f"y has label {int(labels.max())}, but n_classes is {n_classes} "
+            f"(labels run from 0 to {n_classes - 1})"
+        )
+    out = np.zeros((labels.size, n_classes))
+    out[np.arange(labels.size), labels] = 1.0
+    return out
+
+
+def categorical_cross_entropy(y, z):
+    """Mean over examples of -log softmax(z_i)[y_i].  Taught in chapter 7.
+
+    ``y`` holds n integer class labels 0, ..., K - 1 and ``z`` the n x K
+    logits (a single example may be a scalar label with a K-vector of logits).
+    Computed with :func:`log_softmax`, so a logit of 1000 costs nothing in
+    accuracy: ``categorical_cross_entropy(1, [1000, 0])`` is 1000.0.  Times n
+    it is the negative log-likelihood of a multinomial logistic model; with
+    K = 2 and logits [z, 0] it equals the binary cross-entropy of chapter 5.
+    """
+    z_arr = as_finite_array(z, "z")
+    labels = _class_labels(y)
+    if z_arr.ndim == 1 and labels.ndim == 0:
+        z_arr, labels = z_arr[np.newaxis, :], labels[np.newaxis]
+    if z_arr.ndim != 2:
+        raise ValueError(
+            f"z must be an n x K array of logits (one row per example); got {z_arr.ndim}-D"
+        )
+    if labels.ndim != 1:
+        raise ValueError(f"y must be a 1-D array of labels; got {labels.ndim}-D")
+    n, n_classes = z_arr.shape
+    if n_classes < 2:
+        raise ValueError(f"z needs at least two classes (columns); got {n_classes}")
+    if labels.size != n:
+        raise ValueError(
+            f"y and z must have the same number of examples: y has {labels.size}, "
+            f"z has {n} rows"
+        )
+    if n == 0:
+        raise ValueError("y and z hold no examples")
+    if (labels >= n_classes).any():
+        raise ValueError(
+            f"y has label {int(labels.max())}, but z has only {n_classes} columns "
+            f"(labels run from 0 to {n_classes - 1})"
+        )
+    log_p = log_softmax(z_arr, axis=1)[np.arange(n), labels]
+    return -_total(log_p) / n
