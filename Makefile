@@ -31,7 +31,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q
 
 notebooks: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env chapters -q
+	$(BIN)/python -m pytest --nbval --nbval-current-env chapters -q -n 2 --dist loadfile
 
 build-test: book
 
