@@ -106,14 +106,19 @@ def _version(dist: str) -> str:
 
 
 def clone_with_this_venv(tmp: pathlib.Path) -> pathlib.Path:
-    """A clone of HEAD whose .venv is this interpreter's environment (its bin/
-    linked, its stamp fresh), so `make` there neither creates nor touches a venv."""
+    """A clone of HEAD whose .venv is this interpreter's virtual environment
+    (every entry linked, the stamp fresh), so `make` there neither creates nor
+    modifies a venv."""
+    venv = pathlib.Path(sys.executable).parent.parent
+    if sys.prefix == sys.base_prefix or not (venv / "pyvenv.cfg").exists():
+        raise SystemExit("run the benchmarks with the book's venv python (make bench)")
     repo = tmp / "book"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(repo)], check=True)
-    venv = repo / ".venv"
-    venv.mkdir()
-    (venv / "bin").symlink_to(pathlib.Path(sys.executable).parent, True)
-    (venv / ".installed-stamp").touch()  # newer than the clone's requirements.txt
+    (repo / ".venv").mkdir()
+    for entry in venv.iterdir():
+        if entry.name != ".installed-stamp":
+            (repo / ".venv" / entry.name).symlink_to(entry, entry.is_dir())
+    (repo / ".venv" / ".installed-stamp").touch()  # newer than the pins
     return repo
 
 
@@ -139,33 +144,41 @@ def run_make(repo: pathlib.Path, target: str) -> tuple[float, int, str]:
     return time.perf_counter() - start, proc.returncode, proc.stdout
 
 
-def cache_records(repo: pathlib.Path) -> dict[int, str]:
-    """The jupyter-cache records of the clone's build: {pk: notebook}."""
+def cache_records(repo: pathlib.Path) -> dict[int, tuple[str, float]]:
+    """The jupyter-cache records of the clone's build:
+    {pk: (notebook, seconds its execution took)}."""
     from jupyter_cache import get_cache
 
     path = repo / "_build" / ".jupyter_cache"
     if not path.exists():
         return {}
-    return {r.pk: r.uri for r in get_cache(path).list_cache_records()}
+    return {
+        r.pk: (r.uri, (r.data or {}).get("execution_seconds") or 0.0)
+        for r in get_cache(path).list_cache_records()
+    }
 
 
-def build(repo: pathlib.Path, label: str) -> tuple[float, list[str], int]:
+def build(repo: pathlib.Path, label: str) -> tuple[float, list[str], int, float]:
     """Run `make book`; return its time, the notebooks jupyter-cache executed
-    (records that are new after the build) and the "Executing notebook" lines."""
+    (records that are new after the build), the "Executing notebook" lines and
+    the seconds spent executing."""
     before = cache_records(repo)
     seconds, rc, out = run_make(repo, "book")
     if rc != 0:
         log(out[-4000:])
         raise SystemExit(f"make book ({label}) failed with exit code {rc}")
     after = cache_records(repo)
+    new = {pk: rec for pk, rec in after.items() if pk not in before}
     executed = sorted(
-        pathlib.Path(uri).relative_to(repo).as_posix()
-        for pk, uri in after.items()
-        if pk not in before
+        pathlib.Path(uri).relative_to(repo).as_posix() for uri, _ in new.values()
     )
+    executing = sum(s for _, s in new.values())
     lines = sum("Executing notebook using" in line for line in out.splitlines())
-    log(f"  make book ({label}): {seconds:.1f} s, executed {executed}")
-    return seconds, executed, lines
+    log(
+        f"  make book ({label}): {seconds:.1f} s, executed {executed} "
+        f"({executing:.1f} s executing)"
+    )
+    return seconds, executed, lines, executing
 
 
 def edit_one_code_cell(repo: pathlib.Path) -> str:
@@ -183,14 +196,14 @@ def edit_one_code_cell(repo: pathlib.Path) -> str:
 def bench_book(repo: pathlib.Path) -> None:
     shutil.rmtree(repo / "_build", ignore_errors=True)
     chapters = len(list((repo / "chapters").glob("*.ipynb")))
-    t, executed, lines = build(repo, "clean _build")
+    t, executed, lines, busy = build(repo, "clean _build")
     row(
         f"`make book`, clean `_build` ({chapters} chapters)",
-        f"{t:.0f} s ({len(executed)} executed)",
+        f"{t:.0f} s ({len(executed)} notebooks executed, taking {busy:.0f} s)",
         "≤ 90 s",
         t <= 90,
     )
-    t, executed, lines = build(repo, "nothing changed")
+    t, executed, lines, busy = build(repo, "nothing changed")
     row(
         "`make book` again, nothing changed",
         f"{t:.1f} s ({len(executed)} executed, {lines} 'Executing' lines)",
@@ -198,11 +211,12 @@ def bench_book(repo: pathlib.Path) -> None:
         t <= 10 and not executed and lines == 0,
     )
     edited = edit_one_code_cell(repo)
-    t, executed, lines = build(repo, f"{edited} edited")
+    t, executed, lines, busy = build(repo, f"{edited} edited")
     only_that = executed == [edited] and lines == 1
     row(
         "`make book` after editing one code cell",
-        f"{t:.1f} s; re-executed: {', '.join(executed) or 'none'} ({lines} 'Executing' line)",
+        f"{t:.1f} s; re-executed: {', '.join(executed) or 'none'} "
+        f"(taking {busy:.0f} s; {lines} 'Executing' line)",
         "≤ 20 s, only that notebook",
         t <= 20 and only_that,
     )
