@@ -66,6 +66,18 @@ def _log_lik_from_eta(y: np.ndarray, eta: np.ndarray) -> float:
     return -total
 
 
+def _eta_and_log_lik(
+    X: np.ndarray, y: np.ndarray, beta: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """eta = X beta and the log-likelihood at it, in one blocked pass over X."""
+    eta = np.empty(X.shape[0])
+    total = 0.0
+    for b in _blocks(X.shape[0]):
+        eta[b] = X[b] @ beta
+        total += _log_lik_from_eta(y[b], eta[b])
+    return eta, total
+
+
 def _prob_from_eta(eta: np.ndarray) -> np.ndarray:
     e = np.exp(-np.abs(eta))
     return np.where(eta >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
@@ -134,6 +146,7 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
     eta = np.zeros(n)
     llf = _log_lik_from_eta(y, eta)
     params_hist, llf_hist = [beta.copy()], [llf]
+    is_one = y == 1
     converged, separated = False, False
     n_iter = 0
     while n_iter < max_iter:
@@ -150,8 +163,7 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
         t = 1.0
         while True:
             new_beta = beta + t * step
-            new_eta = X @ new_beta
-            new_llf = _log_lik_from_eta(y, new_eta)
+            new_eta, new_llf = _eta_and_log_lik(X, y, new_beta)
             if new_llf >= llf - 1e-12 * abs(llf) or t < 1e-8:
                 break
             t /= 2.0
@@ -163,7 +175,7 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
             break
         # A coefficient vector that puts every 1 on the positive side and every
         # 0 on the negative side proves that no finite maximum exists.
-        if np.all((eta > 0) == (y == 1)) and np.all(eta != 0):
+        if np.array_equal(eta > 0, is_one) and np.all(eta != 0):
             separated = True
             break
 
