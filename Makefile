@@ -24,8 +24,8 @@ book: $(STAMP)
 test: lint unit notebooks build-test
 
 lint: $(STAMP)
-	$(BIN)/ruff check book_utils tests chapters
-	$(BIN)/ruff format --check book_utils tests chapters
+	$(BIN)/ruff check book_utils tests benchmarks chapters
+	$(BIN)/ruff format --check book_utils tests benchmarks chapters
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q
@@ -41,6 +41,10 @@ execute: $(STAMP)
 	$(BIN)/ruff format chapters
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=300 $(or $(NB),chapters/*.ipynb)
+
+## bench: time the build, the tests, the explorers and the fits (ONLY=fits,explorers for some)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(if $(ONLY),--only $(ONLY))
 
 ## lab: JupyterLab on the chapters, sliders working
 lab: $(STAMP)
