@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import solve_triangular
-from scipy.linalg.lapack import dgeqrf
 
 from ._validate import as_labels, check_rank, design_matrix
 
@@ -213,48 +212,17 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
     )
 
 
-def _r_factor(X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """R of the Householder QR of [X | y], block of rows by block of rows.
-
-    "Tall-skinny QR": the R of the rows so far is stacked on the next block and
-    that small matrix is factored again, so each factorisation works in the CPU
-    cache and [X | y] is never copied whole.  The result is an R factor of
-    [X | y] (up to the signs of its rows, which no use of it below depends on),
-    with the backward stability of Householder QR.
-    """
-    n, k = X.shape
-    # Small blocks: LAPACK factors a block with one matrix-vector product and
-    # one rank-1 update per column, and BLAS libraries run those on several
-    # threads above about 8192 elements, whose start-up then costs far more
-    # than the work (10x slower on a busy machine).
-    step = max(4 * (k + 1), 8192 // (k + 1))
-    R = np.zeros((0, k + 1))
-    for start in range(0, n, step):
-        b = slice(start, start + step)
-        rows = len(y[b])
-        top = R.shape[0]
-        block = np.empty((top + rows, k + 1), order="F")
-        block[:top] = R
-        block[top:, :k] = X[b]
-        block[top:, k] = y[b]
-        qr, _, _, info = dgeqrf(block, overwrite_a=True)
-        if info != 0:  # pragma: no cover - LAPACK argument error
-            raise np.linalg.LinAlgError(f"dgeqrf failed with info={info}")
-        R = np.triu(qr[: min(top + rows, k + 1)])
-    return R
-
-
 def fit_normal_linear(X, y) -> NormalLinearFit:
     """The MLE of y = X beta + e, e ~ Normal(0, sigma^2).  Taught in chapter 6.
 
-    The coefficients are the least-squares solution, found from a Householder
-    QR factorisation of [X | y] (computed by blocks of rows) (never the normal equations X^T X, which square
+    The coefficients are the least-squares solution, found from one Householder
+    QR factorisation of [X | y] (never the normal equations X^T X, which square
     the condition number).  ``sigma`` is the MLE sqrt(RSS / n), which divides by
     n, not by n - k as the usual unbiased estimate does.
     """
     X, y = design_matrix(X, y, min_extra_rows=1)
     n, k = X.shape
-    R = _r_factor(X, y)
+    R = np.linalg.qr(np.column_stack([X, y]), mode="r")
     check_rank(R[:, :k], n)
     params = solve_triangular(R[:k, :k], R[:k, k])
     rss = float(R[k, k] ** 2)
