@@ -123,15 +123,23 @@ def pytest_terminal_summary(terminalreporter):
     write(
         "Website pages (own content = HTML + its images, without shared theme assets)"
     )
-    header = f"{'page':<48} {'sliders':>7} {'own content':>12} {'slowest update':>15}"
+    header = (
+        f"{'page':<44} {'sliders':>7} {'own content':>12} "
+        f"{'slowest update':>15} {'next frame':>11}"
+    )
     write(header)
     write("-" * len(header))
     for page in sorted(REPORT):
         row = REPORT[page]
-        weight = row.get("weight")
-        slowest = row.get("slowest_ms")
+        weight, slowest = row.get("weight"), row.get("slowest_ms")
+        frame = row.get("slowest_frame_ms")
         write(
-            f"{page:<48} {row.get('sliders', '?')!s:>7} "
+            f"{page:<44} {row.get('sliders', '?')!s:>7} "
             f"{(f'{weight / 1e6:.3f} MB' if weight is not None else '?'):>12} "
-            f"{(f'{slowest:.2f} ms' if slowest is not None else '-'):>15}"
+            f"{(f'{slowest:.2f} ms' if slowest is not None else '-'):>15} "
+            f"{(f'{frame:.1f} ms' if frame is not None else '-'):>11}"
         )
+    write(
+        "update: from the input event until the new frame is laid out (limit 16 ms); "
+        "next frame: until the next requestAnimationFrame (depends on the vsync phase)"
+    )
