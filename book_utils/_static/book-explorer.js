@@ -46,10 +46,27 @@
         show();
       });
     });
-    // Decode every sheet now, so that switching sheets later paints at once.
-    sheets.forEach((img) => {
-      if (img.decode) img.decode().catch(() => {});
-    });
+    // Decode every sheet once the figure comes near the screen, so that
+    // switching sheets then paints at once (and pages with many explorers do
+    // not decode them all up front).
+    const decodeAll = () =>
+      sheets.forEach((img) => {
+        if (img.decode) img.decode().catch(() => {});
+      });
+    if ("IntersectionObserver" in window) {
+      const watch = new IntersectionObserver(
+        (entries) => {
+          if (entries.some((entry) => entry.isIntersecting)) {
+            watch.disconnect();
+            decodeAll();
+          }
+        },
+        { rootMargin: "800px 0px" },
+      );
+      watch.observe(fig);
+    } else {
+      decodeAll();
+    }
     fig.classList.add("bx-ready");
   }
 
