@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test lint unit notebooks build-test execute lab bench clean
+.PHONY: book test lint unit notebooks build-test browser site-report execute lab bench clean
 
 # The virtual environment, rebuilt whenever the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -14,26 +14,46 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# Notebook outputs are cached by their code (_build/.jupyter_cache); the website's
+# explorers are drawn by book_utils, so a change there must re-run the notebooks.
+CACHE_STAMP := _build/.book_utils-stamp
+$(CACHE_STAMP): $(wildcard book_utils/*.py)
+	rm -rf _build/.jupyter_cache
+	mkdir -p _build
+	touch $@
+
 ## book: execute the notebooks (cached) and build the website into _build/html
-book: $(STAMP)
-	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+# BOOK_STATIC_EXPLORERS=1: every explorer adds its kernel-free HTML (the book's
+# Sphinx extension book_utils.site sets it too, for a bare `jupyter-book build`).
+book: $(STAMP) $(CACHE_STAMP)
+	BOOK_STATIC_EXPLORERS=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html"
 
-## test: the whole suite (lint, unit tests, notebooks under nbval, the build)
-test: lint unit notebooks build-test
+## test: the whole suite (lint, unit tests, notebooks under nbval, the build,
+## the built website in headless Chromium)
+test: lint unit notebooks build-test browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check book_utils tests benchmarks chapters
 	$(BIN)/ruff format --check book_utils tests benchmarks chapters
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest tests -q --ignore=tests/browser
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env chapters -q -n 2 --dist loadfile
 
 build-test: book
+
+## browser: the built website in headless Chromium (offline, no JS errors, maths,
+## sliders, axe-core); prints the pages' sliders, weight and slowest update
+browser: build-test
+	$(BIN)/python -m pytest tests/browser -q
+
+## site-report: only the table of pages (sliders, own weight, slowest update)
+site-report: $(STAMP)
+	$(BIN)/python -m pytest tests/browser -q -k "slider or self_contained"
 
 ## execute: run the notebooks (or NB=chapters/x.ipynb) top to bottom and store their outputs
 execute: $(STAMP)

@@ -1,0 +1,118 @@
+"""The book's Sphinx extension: a website that works on its own.
+
+Listed in ``_config.yml`` under ``sphinx: extra_extensions``.  It
+
+* sets ``BOOK_STATIC_EXPLORERS=1`` for the notebook kernels the build starts,
+  so that every explorer adds its kernel-free HTML version to its output
+  (:meth:`book_utils.Explorer.static_html`);
+* serves the one script and style sheet those explorers share
+  (``book_utils/_static/book-explorer.{js,css}``);
+* removes from every page what would load code from other hosts or do nothing:
+  sphinx-thebe's scripts (the book does not use thebe: its library comes from
+  a CDN, and the extension adds its settings twice, which throws
+  ``Identifier 'THEBE_JS_URL' has already been declared`` on every page) and
+  the saved ipywidgets state (the website shows the static explorers, not the
+  widgets, so the state is dead weight);
+* sets a default colour mode for the theme and writes a proper ``index.html``
+  redirect (with a language and a title), which the theme and
+  sphinx-external-toc leave out;
+* warns (an error under ``-W``) when a page would still load a script or style
+  sheet from another host, or shows an explorer without its static version
+  (outputs cached before the build set ``BOOK_STATIC_EXPLORERS``: run
+  ``make clean``).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import pathlib
+import re
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .explorer import STATIC_ENV
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = pathlib.Path(__file__).parent / "_static"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+EXTERNAL = re.compile(r"^(https?:)?//", re.I)
+
+
+def _configure(app: Sphinx, config) -> None:
+    config.html_static_path.append(str(STATIC_DIR))
+    # pydata-sphinx-theme logs a console error ("Got invalid theme mode") on a
+    # reader's first visit unless a default mode is set
+    config.html_context.setdefault("default_mode", "auto")
+
+
+def _write_root_redirect(app: Sphinx, exception) -> None:
+    """A proper page at index.html that sends readers to the root document.
+
+    sphinx-external-toc writes a bare ``<meta http-equiv="Refresh">`` there when
+    the root is not called index (ours is intro), with no language or title,
+    which accessibility checkers rightly flag.  It leaves an existing file
+    alone, so this runs first.
+    """
+    if exception is not None or app.builder.name != "html":
+        return
+    root = app.config.root_doc
+    if root == "index":
+        return
+    target = html.escape(f"{root}.html")
+    title = html.escape(app.config.html_title or app.config.project or root)
+    lang = html.escape(app.config.language or "en")
+    pathlib.Path(app.outdir, "index.html").write_text(
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        f'<meta http-equiv="Refresh" content="0; url={target}">\n</head>\n'
+        f'<body><main><p><a href="{target}">{title}</a></p></main></body>\n</html>\n',
+        encoding="utf8",
+    )
+
+
+def _is_dropped(asset) -> bool:
+    filename = str(getattr(asset, "filename", "") or "")
+    attributes = getattr(asset, "attributes", {}) or {}
+    body = str(attributes.get("body", ""))
+    return (
+        filename.endswith("sphinx-thebe.js")
+        or "THEBE_JS_URL" in body
+        or attributes.get("type") == WIDGET_STATE
+    )
+
+
+def _clean_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if scripts is not None:
+        context["script_files"] = [s for s in scripts if not _is_dropped(s)]
+    for key in ("script_files", "css_files"):
+        for asset in context.get(key) or []:
+            filename = str(getattr(asset, "filename", asset) or "")
+            if EXTERNAL.match(filename):
+                logger.warning(
+                    "[book_utils.site] %s loads %s from another host",
+                    pagename,
+                    filename,
+                )
+    body = context.get("body") or ""
+    if "Explorer(&#39;" in body or "Explorer('" in body:
+        logger.warning(
+            "[book_utils.site] %s shows an explorer without its static version "
+            "(outputs from a cache made without %s=1: run `make clean`)",
+            pagename,
+            STATIC_ENV,
+        )
+
+
+def setup(app: Sphinx) -> dict:
+    # The kernels that execute the notebooks inherit this environment.
+    os.environ[STATIC_ENV] = "1"
+    app.connect("config-inited", _configure)
+    app.connect("build-finished", _write_root_redirect, priority=400)
+    app.add_js_file("book-explorer.js", defer="defer")
+    app.add_css_file("book-explorer.css")
+    app.connect("html-page-context", _clean_page)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

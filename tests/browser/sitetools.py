@@ -1,0 +1,72 @@
+"""What the browser tests share: where the site is, its pages, the report."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import shutil
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SITE = ROOT / "_build" / "html"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# What the measurements table (printed at the end of the run) collects.
+REPORT: dict[str, dict] = {}
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    walk(toc.get("chapters", []))
+    return files
+
+
+def site_pages() -> list[str]:
+    """Every HTML page of the built site (paths relative to _build/html)."""
+    if not SITE.is_dir():
+        return []
+    skip = {"_static", "_sources", "_images", "reports"}
+    return sorted(
+        p.relative_to(SITE).as_posix()
+        for p in SITE.rglob("*.html")
+        if not (set(p.relative_to(SITE).parts) & skip)
+    )
+
+
+REFRESH = re.compile(
+    r"""<meta\s+http-equiv=["']?refresh["']?\s+content=["']?\d+;\s*url=([^"'>\s]+)""",
+    re.I,
+)
+
+
+def redirect_target(page: str) -> str | None:
+    """Where a redirect page (``<meta http-equiv="Refresh">``) sends readers."""
+    match = REFRESH.search((SITE / page).read_text(encoding="utf8", errors="replace"))
+    if match is None:
+        return None
+    return (pathlib.PurePosixPath(page).parent / match.group(1)).as_posix()

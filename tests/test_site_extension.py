@@ -1,0 +1,37 @@
+"""The book's Sphinx extension (book_utils.site): what it removes from pages."""
+
+from __future__ import annotations
+
+import os
+import types
+
+from book_utils import site
+
+
+def _asset(filename, **attributes):
+    return types.SimpleNamespace(filename=filename, attributes=attributes)
+
+
+def test_thebe_and_widget_state_scripts_are_dropped_and_the_rest_kept():
+    kept = [_asset("doctools.js"), _asset("book-explorer.js", defer="defer")]
+    dropped = [
+        _asset("sphinx-thebe.js", **{"async": "async"}),
+        _asset(None, body='const THEBE_JS_URL = "https://unpkg.com/thebe"'),
+        _asset(None, type="application/vnd.jupyter.widget-state+json", body="{}"),
+    ]
+    context = {"script_files": [*kept, *dropped], "css_files": [], "body": ""}
+    site._clean_page(None, "page", "page.html", context, None)
+    assert context["script_files"] == kept
+
+
+def test_the_extension_sets_the_static_explorer_switch(monkeypatch):
+    monkeypatch.delenv(site.STATIC_ENV, raising=False)
+    calls = []
+    app = types.SimpleNamespace(
+        connect=lambda *a, **k: calls.append(a[0]),
+        add_js_file=lambda *a, **k: calls.append(a[0]),
+        add_css_file=lambda *a, **k: calls.append(a[0]),
+    )
+    site.setup(app)
+    assert os.environ[site.STATIC_ENV] == "1"
+    assert "book-explorer.js" in calls and "book-explorer.css" in calls
