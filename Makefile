@@ -14,11 +14,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-# Notebook outputs are cached by their code (_build/.jupyter_cache); the website's
-# explorers are drawn by book_utils, so a change there must re-run the notebooks.
+# Notebook outputs are cached by their code (_build/.jupyter_cache) and Sphinx
+# re-reads only pages whose source changed; but the website's explorers and pages
+# are drawn by book_utils, so a change there rebuilds the book from scratch.
 CACHE_STAMP := _build/.book_utils-stamp
-$(CACHE_STAMP): $(wildcard book_utils/*.py)
-	rm -rf _build/.jupyter_cache
+$(CACHE_STAMP): $(wildcard book_utils/*.py book_utils/_static/*)
+	rm -rf _build
 	mkdir -p _build
 	touch $@
 

@@ -13,6 +13,9 @@ Listed in ``_config.yml`` under ``sphinx: extra_extensions``.  It
   ``Identifier 'THEBE_JS_URL' has already been declared`` on every page) and
   the saved ipywidgets state (the website shows the static explorers, not the
   widgets, so the state is dead weight);
+* serves ``book.css`` (book-wide contrast fixes to the theme) and drops the
+  ARIA ``role="list"`` that docutils puts on a bibliography whose entries are
+  not list items;
 * sets a default colour mode for the theme and writes a proper ``index.html``
   redirect (with a language and a title), which the theme and
   sphinx-external-toc leave out;
@@ -98,6 +101,13 @@ def _clean_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
                     filename,
                 )
     body = context.get("body") or ""
+    # docutils marks a bibliography role="list" but its entries are not list
+    # items, which breaks the ARIA list contract (axe: aria-required-children)
+    body = body.replace(
+        '<div role="list" class="citation-list">', '<div class="citation-list">'
+    )
+    if "body" in context:
+        context["body"] = body
     if "Explorer(&#39;" in body or "Explorer('" in body:
         logger.warning(
             "[book_utils.site] %s shows an explorer without its static version "
@@ -114,5 +124,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _write_root_redirect, priority=400)
     app.add_js_file("book-explorer.js", defer="defer")
     app.add_css_file("book-explorer.css")
+    app.add_css_file("book.css")
     app.connect("html-page-context", _clean_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
