@@ -25,6 +25,7 @@ ALLOWED_TAGS = {
     "hide-output",
     "hide-cell",
     "remove-input",
+    "remove-output",
     "raises-exception",
     "nbval-ignore-output",
 }
@@ -110,6 +111,31 @@ def test_tags_are_known_and_outputs_are_compared(path):
             # only a live widget's output may be left unchecked
             assert "explorer(" in "".join(cell["source"]), (
                 f"{path.name}: nbval-ignore-output on a cell that shows no explorer"
+            )
+
+
+def _only_glue(cell: dict) -> bool:
+    outputs = cell.get("outputs", [])
+    return bool(outputs) and all(
+        o.get("output_type") == "display_data" and "scrapbook" in o.get("metadata", {})
+        for o in outputs
+    )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_glued_numbers_show_in_the_prose_not_twice(path):
+    # A cell that only glues numbers for the prose hides its outputs on the
+    # website (the sentence shows them); no other cell hides its outputs.
+    for cell in _code_cells(_load(path)):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        source = "".join(cell["source"]).splitlines()[0]
+        if _only_glue(cell):
+            assert "remove-output" in tags, (
+                f"{path.name}: tag remove-output on {source!r}"
+            )
+        else:
+            assert "remove-output" not in tags, (
+                f"{path.name}: remove-output hides real output of {source!r}"
             )
 
 
