@@ -55,47 +55,41 @@ def _blocks(n: int):
     return (slice(start, start + _BLOCK_ROWS) for start in range(0, n, _BLOCK_ROWS))
 
 
-def _log_lik_from_eta(y: np.ndarray, eta: np.ndarray) -> float:
-    # log sigmoid(eta) for y = 1 and log(1 - sigmoid(eta)) for y = 0, from the
-    # logits so that no probability is rounded to 0 before its log is taken.
-    total = 0.0
-    for b in _blocks(len(y)):
-        s = np.where(y[b] == 1, -eta[b], eta[b])
-        total += float(np.sum(np.maximum(s, 0.0) + np.log1p(np.exp(-np.abs(s)))))
-    return -total
-
-
-def _eta_and_log_lik(
+def _eta_p_and_log_lik(
     X: np.ndarray, y: np.ndarray, beta: np.ndarray
-) -> tuple[np.ndarray, float]:
-    """eta = X beta and the log-likelihood at it, in one blocked pass over X."""
-    eta = np.empty(X.shape[0])
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """eta = X beta, p = sigmoid(eta) and the log-likelihood, in one blocked pass.
+
+    The log-likelihood is computed from the logits, log sigmoid(eta) for y = 1
+    and log(1 - sigmoid(eta)) for y = 0, so that no probability is rounded to 0
+    before its log is taken; exp(-|eta|) serves both it and p, so neither can
+    overflow.
+    """
+    n = X.shape[0]
+    eta, p = np.empty(n), np.empty(n)
     total = 0.0
-    for b in _blocks(X.shape[0]):
-        eta[b] = X[b] @ beta
-        total += _log_lik_from_eta(y[b], eta[b])
-    return eta, total
-
-
-def _prob_from_eta(eta: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(eta))
-    return np.where(eta >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    for b in _blocks(n):
+        eta_b = eta[b] = X[b] @ beta
+        e = np.exp(-np.abs(eta_b))
+        s = np.where(y[b] == 1, -eta_b, eta_b)  # -log-likelihood = softplus(s)
+        total -= float(np.sum(np.maximum(s, 0.0) + np.log1p(e)))
+        p[b] = np.where(eta_b >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return eta, p, total
 
 
 def _score_and_information(
-    X: np.ndarray, y: np.ndarray | None, eta: np.ndarray
+    X: np.ndarray, y: np.ndarray | None, p: np.ndarray
 ) -> tuple[np.ndarray | None, np.ndarray]:
     """The gradient X^T (y - p) (unless ``y`` is None) and the information
-    X^T W X, W = diag(p (1 - p)), p = sigmoid(eta), in one blocked pass over X."""
+    X^T W X, W = diag(p (1 - p)), in one blocked pass over X."""
     k = X.shape[1]
     grad = None if y is None else np.zeros(k)
     info = np.zeros((k, k))
     for b in _blocks(X.shape[0]):
-        Xb = X[b]
-        p = _prob_from_eta(eta[b])
+        Xb, p_b = X[b], p[b]
         if grad is not None:
-            grad += Xb.T @ (y[b] - p)
-        Xs = Xb * np.sqrt(p * (1.0 - p))[:, None]
+            grad += Xb.T @ (y[b] - p_b)
+        Xs = Xb * np.sqrt(p_b * (1.0 - p_b))[:, None]
         info += Xs.T @ Xs
     return grad, info
 
@@ -142,8 +136,7 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
     _check_rank(X, gram)
 
     beta = np.zeros(k)
-    eta = np.zeros(n)
-    llf = _log_lik_from_eta(y, eta)
+    eta, p, llf = _eta_p_and_log_lik(X, y, beta)
     params_hist, llf_hist = [beta.copy()], [llf]
     is_one = y == 1
     converged, separated = False, False
@@ -153,7 +146,7 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
         if n_iter == 1:  # beta = 0: every p is 1/2, so W = I / 4 (exactly)
             grad, info = X.T @ (y - 0.5), 0.25 * gram
         else:
-            grad, info = _score_and_information(X, y, eta)
+            grad, info = _score_and_information(X, y, p)
         try:
             step = np.linalg.solve(info, grad)
         except np.linalg.LinAlgError:  # W has underflowed to 0 everywhere
@@ -162,11 +155,11 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
         t = 1.0
         while True:
             new_beta = beta + t * step
-            new_eta, new_llf = _eta_and_log_lik(X, y, new_beta)
+            new_eta, new_p, new_llf = _eta_p_and_log_lik(X, y, new_beta)
             if new_llf >= llf - 1e-12 * abs(llf) or t < 1e-8:
                 break
             t /= 2.0
-        beta, eta, llf = new_beta, new_eta, new_llf
+        beta, eta, p, llf = new_beta, new_eta, new_p, new_llf
         params_hist.append(beta.copy())
         llf_hist.append(llf)
         if np.max(np.abs(t * step)) < tol:
@@ -195,7 +188,7 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
             stacklevel=2,
         )
 
-    _, info = _score_and_information(X, None, eta)
+    _, info = _score_and_information(X, None, p)
     with np.errstate(divide="ignore", invalid="ignore"):
         try:
             cov = np.linalg.inv(info)
