@@ -14,7 +14,7 @@ import pathlib
 import re
 
 import pytest
-import yaml
+from toc import toc_files
 
 import book_utils
 
@@ -29,21 +29,6 @@ ALLOWED_TAGS = {
     "raises-exception",
     "nbval-ignore-output",
 }
-
-
-def _toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    return files
 
 
 def _load(path: pathlib.Path) -> dict:
@@ -69,7 +54,7 @@ def test_there_are_chapters():
 
 
 def test_every_chapter_is_in_the_toc_and_every_toc_entry_exists():
-    toc = _toc_files()
+    toc = toc_files()
     listed = {f for f in toc if f.startswith("chapters/")}
     present = {p.relative_to(ROOT).with_suffix("").as_posix() for p in CHAPTERS}
     assert present - listed == set(), "notebooks missing from _toc.yml"

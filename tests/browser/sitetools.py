@@ -7,7 +7,7 @@ import pathlib
 import re
 import shutil
 
-import yaml
+from toc import toc_files  # noqa: F401  (re-exported for the browser tests)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
@@ -28,22 +28,6 @@ def chromium_path() -> str | None:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    walk(toc.get("chapters", []))
-    return files
 
 
 def site_pages() -> list[str]:
