@@ -36,16 +36,23 @@ book: $(STAMP) $(CACHE_STAMP)
 test: lint unit notebooks build-test browser
 
 lint: $(STAMP)
-	$(BIN)/ruff check book_utils tests benchmarks chapters
-	$(BIN)/ruff format --check book_utils tests benchmarks chapters
+	$(BIN)/ruff check book_utils tests benchmarks chapters tools
+	$(BIN)/ruff format --check book_utils tests benchmarks chapters tools
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q --ignore=tests/browser
 
+## notebooks: every chapter under nbval, on the machine's default CPU configuration
+## and imitating three others (AVX2 BLAS, generic BLAS, numpy without AVX-512)
 notebooks: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env chapters -q -n 2 --dist loadfile
+	$(BIN)/python tools/nbval_configs.py
 
-build-test: book
+# The test build executes the notebooks as a typical laptop would (AVX2 BLAS, numpy
+# without AVX-512) where this CPU can imitate one; `make book` uses the default.
+LAPTOP_ENV := $(shell $(PYTHON) tools/nbval_configs.py --laptop-env)
+build-test: $(STAMP) $(CACHE_STAMP)
+	@echo "build-test: executing under $(or $(LAPTOP_ENV),the default configuration (this CPU cannot imitate an AVX2 laptop))"
+	$(LAPTOP_ENV) BOOK_STATIC_EXPLORERS=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
 ## browser: the built website in headless Chromium (offline, no JS errors, maths,
 ## sliders, axe-core); prints the pages' sliders, weight and slowest update
@@ -60,8 +67,7 @@ site-report: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/ruff check --fix --quiet chapters
 	$(BIN)/ruff format chapters
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=300 $(or $(NB),chapters/*.ipynb)
+	$(BIN)/python tools/execute.py $(or $(NB),chapters/*.ipynb)
 
 ## bench: time the build, the tests, the explorers and the fits (ONLY=fits,explorers for some)
 bench: $(STAMP)

@@ -1,0 +1,135 @@
+"""Run every chapter under nbval on several CPU configurations at once.
+
+A reader's computer picks other BLAS kernels (OpenBLAS chooses one per CPU at
+import) and other SIMD loops in numpy than the machine that stored the
+notebooks' outputs, and the last bits of floating-point results differ between
+them.  The stored outputs must not depend on those bits, so ``make notebooks``
+(part of ``make test``) compares a fresh run with them under each
+configuration below, imitated through the environment on an x86-64 CPU:
+
+* the machine's default;
+* ``OPENBLAS_CORETYPE=Haswell``: the BLAS of an AVX2 CPU (most laptops);
+* ``OPENBLAS_CORETYPE=Prescott``: a generic x86-64 BLAS;
+* ``NPY_DISABLE_CPU_FEATURES=...``: numpy's own loops without AVX-512.
+
+A configuration this CPU cannot run is skipped with the reason printed.  The
+configurations run side by side (one pytest per configuration, the notebooks
+of each in turn) and the script prints one line per configuration.
+
+Usage: ``python tools/nbval_configs.py [NOTEBOOK ...]`` (default: chapters/);
+``python tools/nbval_configs.py --laptop-env`` prints the environment of a
+typical laptop (AVX2 BLAS, numpy without AVX-512) for the test build, or
+nothing where this CPU cannot imitate one.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NO_AVX512 = "X86_V4,AVX512_ICL,AVX512_SPR"
+
+#: (name, environment variables set for it, CPU flag it needs or None)
+CONFIGS = [
+    ("default", {}, None),
+    ("AVX2 BLAS", {"OPENBLAS_CORETYPE": "Haswell"}, "avx2"),
+    ("generic x86-64 BLAS", {"OPENBLAS_CORETYPE": "Prescott"}, "sse3"),
+    ("numpy without AVX-512", {"NPY_DISABLE_CPU_FEATURES": NO_AVX512}, None),
+]
+
+
+def cpu_flags() -> set[str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def skip_reason(env: dict, flag: str | None, flags: set[str]) -> str | None:
+    """Why this configuration cannot run here, or None."""
+    if not env:
+        return None
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return f"imitates an x86-64 CPU; this one is {platform.machine()}"
+    if flag == "sse3" and "pni" in flags:  # /proc/cpuinfo calls SSE3 "pni"
+        return None
+    if flag and flags and flag not in flags:
+        return f"this CPU lacks {flag.upper()}"
+    if flag and not flags:
+        return "cannot read the CPU's flags (/proc/cpuinfo)"
+    return None
+
+
+def run(name: str, env: dict, targets: list[str]) -> tuple[str, int, str, float]:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *targets,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    return name, proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start
+
+
+def main(targets: list[str]) -> int:
+    targets = targets or ["chapters"]
+    flags = cpu_flags()
+    runnable, lines = [], []
+    for name, env, flag in CONFIGS:
+        reason = skip_reason(env, flag, flags)
+        if reason:
+            lines.append(f"  {name:<22} SKIPPED: {reason}")
+        else:
+            runnable.append((name, env))
+    workers = min(len(runnable), max(2, os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers) as pool:
+        results = list(pool.map(lambda c: run(*c, targets), runnable))
+    failed = False
+    for name, code, output, seconds in results:
+        tail = output.strip().splitlines()[-1] if output.strip() else "(no output)"
+        lines.append(f"  {name:<22} {tail}  [{seconds:.0f} s]")
+        if code != 0:
+            failed = True
+            print(f"==== nbval under {name}: FAILED ====")
+            print(output)
+    print("nbval under each CPU configuration:")
+    print("\n".join(lines))
+    return 1 if failed else 0
+
+
+def laptop_env() -> str:
+    """``VAR=value ...`` imitating a typical laptop (AVX2 BLAS and numpy
+    without AVX-512) where this CPU can, else "": the test build uses it."""
+    flags = cpu_flags()
+    env = {**CONFIGS[1][1], **CONFIGS[3][1]}
+    if skip_reason(env, "avx2", flags):
+        return ""
+    return " ".join(f"{k}={v}" for k, v in env.items())
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--laptop-env"]:
+        print(laptop_env())
+        sys.exit(0)
+    sys.exit(main(sys.argv[1:]))
