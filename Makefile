@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test lint unit notebooks build-test browser site-report execute lab bench clean
+.PHONY: book test lint unit notebooks build-test browser browser-tests site-report execute lab bench clean
 
 # The virtual environment, rebuilt whenever the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -33,7 +33,11 @@ book: $(STAMP) $(CACHE_STAMP)
 
 ## test: the whole suite (lint, unit tests, notebooks under nbval, the build,
 ## the built website in headless Chromium)
-test: lint unit notebooks build-test browser
+# The slow parts run side by side (the build executes the notebooks on one core
+# while nbval uses the other); each part's output is printed when it ends.
+test: lint
+	@$(MAKE) --no-print-directory -j3 --output-sync=target unit notebooks build-test
+	@$(MAKE) --no-print-directory browser-tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check book_utils tests benchmarks chapters tools
@@ -57,6 +61,9 @@ build-test: $(STAMP) $(CACHE_STAMP)
 ## browser: the built website in headless Chromium (offline, no JS errors, maths,
 ## sliders, axe-core); prints the pages' sliders, weight and slowest update
 browser: build-test
+	@$(MAKE) --no-print-directory browser-tests
+
+browser-tests: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -q
 
 ## site-report: only the table of pages (sliders, own weight, slowest update)
