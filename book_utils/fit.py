@@ -181,7 +181,8 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
       logits put every 1 on the positive side and every 0 on the negative side;
     - quasi-complete separation (a hyperplane separates the labels except for
       observations lying on it) is diagnosed when the iterations stop without
-      converging (``max_iter`` reached, or X^T W X numerically singular) while
+      converging (``max_iter`` reached, or X^T W X too ill-conditioned to give
+      a step that raises the likelihood) while
       some fitted probabilities are within ``AT_BOUND`` (1e-8) of their labels:
       the warning names those observations (also in its ``observations``).
 
@@ -210,7 +211,7 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
             step = np.linalg.solve(info, grad)
         except np.linalg.LinAlgError:  # W has underflowed to 0 in some direction
             singular = True
-            n_iter -= 1  # no step was taken: n_iter counts the rows of history
+            n_iter -= 1  # no step was taken: n_iter counts the steps in history
             break
         t = 1.0
         while True:
@@ -219,6 +220,11 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
             if new_llf >= llf - 1e-12 * abs(llf) or t < 1e-8:
                 break
             t /= 2.0
+        if new_llf < llf - 1e-12 * abs(llf):  # no step length helps: stay put
+            n_iter -= 1
+            converged = bool(np.max(np.abs(step)) < tol)  # already at the top
+            singular = not converged  # X^T W X too ill-conditioned to give a way up
+            break
         p_prev = p
         beta, eta, p, llf = new_beta, new_eta, new_p, new_llf
         params_hist.append(beta.copy())
@@ -241,8 +247,8 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
             warnings.warn(_separation_warning(y, at_bound, separated), stacklevel=2)
         elif singular:
             warnings.warn(
-                "fit_logistic stopped: X^T W X became numerically singular after "
-                f"{n_iter} iterations",
+                f"fit_logistic stopped after {n_iter} iterations: X^T W X became "
+                "too ill-conditioned to give a step that raises the likelihood",
                 RuntimeWarning,
                 stacklevel=2,
             )
