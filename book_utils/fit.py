@@ -180,11 +180,13 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
     - complete separation is proved by the iterate itself, as soon as its
       logits put every 1 on the positive side and every 0 on the negative side;
     - quasi-complete separation (a hyperplane separates the labels except for
-      observations lying on it) is diagnosed when the iterations stop without
-      converging (``max_iter`` reached, or X^T W X too ill-conditioned to give
-      a step that raises the likelihood) while
-      some fitted probabilities are within ``AT_BOUND`` (1e-8) of their labels:
-      the warning names those observations (also in its ``observations``).
+      observations lying on it) is diagnosed, as R's ``glm`` and statsmodels'
+      summary diagnose it, from the fitted probabilities: when the iterations
+      stop without converging (``max_iter`` reached, or X^T W X too
+      ill-conditioned to give a step that raises the likelihood) while some of
+      them are within ``AT_BOUND`` (1e-8) of their labels and still moving
+      towards them, the warning names those observations (also in its
+      ``observations``).
 
     Any other failure to converge warns with ``RuntimeWarning``.
     """
