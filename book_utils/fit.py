@@ -17,7 +17,55 @@ from ._validate import as_labels, check_rank, design_matrix
 
 
 class PerfectSeparationWarning(UserWarning):
-    """The labels are perfectly separated by the inputs: no finite MLE exists."""
+    """The inputs separate the labels, completely or quasi-completely: no finite
+    MLE exists.  Chapter 5.
+
+    ``observations`` holds the (0-based) row numbers of the observations whose
+    fitted probabilities sit at 0 or 1, within ``AT_BOUND`` of their labels:
+    every row under complete separation, some of them under quasi-complete
+    separation.
+    """
+
+    def __init__(self, message: str, observations=()):
+        super().__init__(message)
+        self.observations = np.asarray(observations, dtype=np.intp)
+
+
+# A fitted probability within this of its label counts as "at 0 or 1" (the
+# threshold statsmodels uses for its own perfect-prediction check).
+AT_BOUND = 1e-8
+_LISTED = 10  # row numbers quoted in a warning; the rest are counted
+
+
+def _at_bound(y, p, p_prev) -> np.ndarray:
+    """Rows whose fitted probability is within AT_BOUND of the label and was
+    not further from it at the previous iterate."""
+    gap = np.abs(y - p)
+    return np.flatnonzero((gap < AT_BOUND) & (gap <= np.abs(y - p_prev)))
+
+
+def _separation_warning(y, at_bound, complete: bool) -> PerfectSeparationWarning:
+    """The warning for a fit that stopped without converging because the
+    fitted probabilities of some observations ran to 0 or 1."""
+    if complete:
+        return PerfectSeparationWarning(
+            "perfect separation: the inputs separate the 0s from the 1s, so the "
+            "likelihood has no finite maximum and the coefficients run off to "
+            "infinity; the estimates returned are not an MLE",
+            np.arange(y.size),
+        )
+    listed = ", ".join(str(i) for i in at_bound[:_LISTED])
+    if at_bound.size > _LISTED:
+        listed += f", ... ({at_bound.size} in all)"
+    return PerfectSeparationWarning(
+        f"quasi-complete separation: observations {listed} (rows of X, numbered "
+        f"from 0) have fitted probabilities within {AT_BOUND:.0e} of their labels "
+        "(0 or 1) and were still moving towards them; the inputs separate "
+        "them from the rest, whose labels overlap, so the likelihood has no finite "
+        "maximum and some coefficients run off to infinity; the estimates returned "
+        "are not an MLE",
+        at_bound,
+    )
 
 
 @dataclass(frozen=True)
@@ -125,9 +173,22 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
     estimate, as in ``statsmodels`` ``Logit``.
 
     Raises ``ValueError`` for bad input (non-0/1 labels, fewer rows than
-    columns, rank-deficient X).  Warns with :class:`PerfectSeparationWarning`
-    and returns ``converged=False`` when the data are perfectly separated, since
-    then the likelihood keeps rising as the coefficients run off to infinity.
+    columns, rank-deficient X).  Warns once with :class:`PerfectSeparationWarning`
+    and returns ``converged=False`` when the data are separated, since then the
+    likelihood keeps rising as the coefficients run off to infinity:
+
+    - complete separation is proved by the iterate itself, as soon as its
+      logits put every 1 on the positive side and every 0 on the negative side;
+    - quasi-complete separation (a hyperplane separates the labels except for
+      observations lying on it) is diagnosed, as R's ``glm`` and statsmodels'
+      summary diagnose it, from the fitted probabilities: when the iterations
+      stop without converging (``max_iter`` reached, or X^T W X too
+      ill-conditioned to give a step that raises the likelihood) while some of
+      them are within ``AT_BOUND`` (1e-8) of their labels and still moving
+      towards them, the warning names those observations (also in its
+      ``observations``).
+
+    Any other failure to converge warns with ``RuntimeWarning``.
     """
     X, y = design_matrix(X, y)
     y = as_labels(y, "y")
@@ -137,9 +198,10 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
 
     beta = np.zeros(k)
     eta, p, llf = _eta_p_and_log_lik(X, y, beta)
+    p_prev = p
     params_hist, llf_hist = [beta.copy()], [llf]
     is_one = y == 1
-    converged, separated = False, False
+    converged, separated, singular = False, False, False
     n_iter = 0
     while n_iter < max_iter:
         n_iter += 1
@@ -149,8 +211,9 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
             grad, info = _score_and_information(X, y, p)
         try:
             step = np.linalg.solve(info, grad)
-        except np.linalg.LinAlgError:  # W has underflowed to 0 everywhere
-            separated = True
+        except np.linalg.LinAlgError:  # W has underflowed to 0 in some direction
+            singular = True
+            n_iter -= 1  # no step was taken: n_iter counts the steps in history
             break
         t = 1.0
         while True:
@@ -159,6 +222,12 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
             if new_llf >= llf - 1e-12 * abs(llf) or t < 1e-8:
                 break
             t /= 2.0
+        if new_llf < llf - 1e-12 * abs(llf):  # no step length helps: stay put
+            n_iter -= 1
+            converged = bool(np.max(np.abs(step)) < tol)  # already at the top
+            singular = not converged  # X^T W X too ill-conditioned to give a way up
+            break
+        p_prev = p
         beta, eta, p, llf = new_beta, new_eta, new_p, new_llf
         params_hist.append(beta.copy())
         llf_hist.append(llf)
@@ -171,22 +240,26 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
             separated = True
             break
 
-    if separated:
-        warnings.warn(
-            "perfect separation: the inputs separate the 0s from the 1s, so the "
-            "likelihood has no finite maximum and the coefficients run off to "
-            "infinity; the estimates returned are not an MLE",
-            PerfectSeparationWarning,
-            stacklevel=2,
+    if not converged:
+        separated = separated or (
+            np.array_equal(eta > 0, is_one) and bool(np.all(eta != 0))
         )
-        converged = False
-    elif not converged:
-        warnings.warn(
-            f"fit_logistic did not converge in {max_iter} iterations "
-            "(quasi-complete separation is one cause)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+        at_bound = _at_bound(y, p, p_prev)
+        if separated or at_bound.size:
+            warnings.warn(_separation_warning(y, at_bound, separated), stacklevel=2)
+        elif singular:
+            warnings.warn(
+                f"fit_logistic stopped after {n_iter} iterations: X^T W X became "
+                "too ill-conditioned to give a step that raises the likelihood",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        else:
+            warnings.warn(
+                f"fit_logistic did not converge in {max_iter} iterations",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
     _, info = _score_and_information(X, None, p)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -153,8 +153,12 @@ def categorical_cross_entropy(y, z):
     logits (a single example may be a scalar label with a K-vector of logits).
     Computed with :func:`log_softmax`, so a logit of 1000 costs nothing in
     accuracy: ``categorical_cross_entropy(1, [1000, 0])`` is 1000.0.  Times n
-    it is the negative log-likelihood of a multinomial logistic model; with
-    K = 2 and logits [z, 0] it equals the binary cross-entropy of chapter 5.
+    it is the negative log-likelihood of a multinomial logistic model.  With
+    K = 2, class 0 as the reference and logits [0, eta] it equals the binary
+    cross-entropy of chapter 5, ``binary_cross_entropy_with_logits(y, eta)``
+    (class 1 has probability sigmoid(eta)); logits [eta, 0] give class 0 that
+    probability instead, i.e. the binary cross-entropy of the swapped labels
+    1 - y.
     """
     z_arr = as_finite_array(z, "z")
     labels = _class_labels(y)

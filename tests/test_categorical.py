@@ -118,6 +118,30 @@ def test_two_classes_reduce_to_the_binary_cross_entropy(case):
     )
 
 
+def test_two_classes_with_the_first_as_reference_are_chapter_5s_loss():
+    # chapter 7's two-class identity: logits (0, eta) with class 0 as the
+    # reference give class 1 probability sigmoid(eta), so the categorical loss
+    # is chapter 5's binary cross-entropy of y; logits (eta, 0) give it to
+    # class 0, i.e. the binary cross-entropy of the swapped labels 1 - y
+    rng = np.random.default_rng(25)
+    eta = rng.normal(scale=3.0, size=200)
+    y = (rng.random(200) < sps.expit(eta)).astype(int)  # labels that follow eta
+    zeros = np.zeros_like(eta)
+    bce = bu.binary_cross_entropy_with_logits(y, eta)
+    bce_swapped = bu.binary_cross_entropy_with_logits(1 - y, eta)
+    assert bu.categorical_cross_entropy(y, np.column_stack([zeros, eta])) == (
+        pytest.approx(bce, rel=1e-13)
+    )
+    assert bu.categorical_cross_entropy(y, np.column_stack([eta, zeros])) == (
+        pytest.approx(bce_swapped, rel=1e-13)
+    )
+    # and the two differ: the order of the logits is not a convention-free detail
+    assert abs(bce - bce_swapped) > 0.1
+    # the same against scipy, independently of book_utils
+    ref = -np.mean(np.where(y == 1, sps.log_expit(eta), sps.log_expit(-eta)))
+    assert bce == pytest.approx(ref, rel=1e-13)
+
+
 def test_categorical_cross_entropy_by_hand_and_at_extreme_logits():
     # uniform logits: every class has probability 1/K, so the loss is log K
     assert bu.categorical_cross_entropy([0, 1, 2], np.zeros((3, 3))) == pytest.approx(

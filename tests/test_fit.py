@@ -1,5 +1,7 @@
 """Tests of book_utils.fit against statsmodels, published and certified values."""
 
+import warnings
+
 import numpy as np
 import pytest
 import statsmodels.api as sm
@@ -160,6 +162,91 @@ def test_logistic_perfect_separation_with_two_inputs():
         fit = bu.fit_logistic(X, y)
     assert len(record) == 1
     assert "perfect separation" in str(record[0].message)
+    assert not fit.converged
+
+
+def quasi_separated_data():
+    # chapter 5's separated data plus two examples at the threshold x = 2.3, one
+    # of each label: x separates every other example, so the slope runs off to
+    # infinity while the two at 2.3 keep probability 1/2 (quasi-complete separation)
+    x = np.array([0.5, 1.1, 1.6, 2.0, 2.3, 2.3, 2.6, 3.1, 3.5, 4.2])
+    y = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1], dtype=float)
+    return np.column_stack([np.ones(x.size), x]), y
+
+
+def test_logistic_quasi_complete_separation_names_the_observations():
+    X, y = quasi_separated_data()
+    with pytest.warns(bu.PerfectSeparationWarning) as record:
+        fit = bu.fit_logistic(X, y)
+    assert len(record) == 1  # one warning per fit, not one per iteration
+    message = str(record[0].message)
+    assert message.startswith("quasi-complete separation: observations 0, 1, 2, 3, 6,")
+    np.testing.assert_array_equal(
+        record[0].message.observations, [0, 1, 2, 3, 6, 7, 8, 9]
+    )
+    assert fit.converged is False
+    # the supremum of the log-likelihood is that of the two examples at 2.3 alone,
+    # each with probability 1/2: 2 log(1/2), approached but never reached
+    assert fit.llf == pytest.approx(-2 * np.log(2), abs=1e-9)
+    assert fit.llf <= -2 * np.log(2) + 1e-12  # (up to the rounding of the sum)
+    p = bu.sigmoid(X @ fit.params)
+    assert p[4:6] == pytest.approx(0.5, abs=1e-6)
+    assert -fit.params[0] / fit.params[1] == pytest.approx(2.3, abs=1e-6)
+    check_history(fit, y.size)
+
+
+def test_logistic_quasi_complete_separation_against_statsmodels():
+    # statsmodels' Logit has no quasi-separation check: its perfect-prediction
+    # warning needs every fitted probability within 1e-8 of its label, so here it
+    # only fails to converge, at the same supremum of the log-likelihood
+    X, y = quasi_separated_data()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sm_fit = sm.Logit(y, X).fit(disp=0)
+    categories = {w.category.__name__ for w in caught}
+    assert "PerfectSeparationWarning" not in categories
+    assert "ConvergenceWarning" in categories
+    assert not sm_fit.mle_retvals["converged"]
+    with pytest.warns(bu.PerfectSeparationWarning, match="quasi-complete"):
+        fit = bu.fit_logistic(X, y)
+    assert fit.llf == pytest.approx(sm_fit.llf, abs=1e-6)
+    # the rows statsmodels' summary calls "perfectly predicted" (within 1e-4)
+    sm_close = np.flatnonzero(np.abs(y - sm_fit.predict()) < 1e-4)
+    np.testing.assert_array_equal(sm_close, [0, 1, 2, 3, 6, 7, 8, 9])
+
+
+def test_logistic_quasi_complete_separation_with_two_inputs():
+    # y = 1 where x1 > 0 and 0 where x1 < 0; on the line x1 = 0 the labels
+    # overlap and depend on x2 (they have an MLE of their own)
+    rng = np.random.default_rng(11)
+    x1 = np.r_[rng.uniform(0.5, 2, 15), -rng.uniform(0.5, 2, 15), np.zeros(12)]
+    x2 = rng.normal(size=x1.size)
+    y = np.r_[np.ones(15), np.zeros(15), [0, 1, 0, 0, 1, 1, 0, 1, 1, 0, 1, 0]]
+    X = np.column_stack([np.ones(x1.size), x1, x2])
+    with pytest.warns(bu.PerfectSeparationWarning) as record:
+        fit = bu.fit_logistic(X, y)
+    assert len(record) == 1
+    message = str(record[0].message)
+    assert "quasi-complete" in message and "(30 in all)" in message
+    np.testing.assert_array_equal(record[0].message.observations, np.arange(30))
+    assert not fit.converged
+    # the rows on the line tend to the MLE of the model without x1, fitted to them
+    on_line = slice(30, None)
+    ref = sm.Logit(y[on_line], X[on_line][:, [0, 2]]).fit(disp=0, tol=1e-12)
+    assert bu.sigmoid(X[on_line] @ fit.params) == pytest.approx(ref.predict(), abs=1e-6)
+
+
+def test_logistic_complete_separation_names_every_observation():
+    X = np.column_stack([np.ones(4), [-2.0, -1.0, 1.0, 2.0]])
+    with pytest.warns(bu.PerfectSeparationWarning, match="perfect separation") as rec:
+        bu.fit_logistic(X, [0, 0, 1, 1])
+    np.testing.assert_array_equal(rec[0].message.observations, np.arange(4))
+
+
+def test_logistic_too_few_iterations_is_not_called_separation():
+    X, y = quasi_separated_data()
+    with pytest.warns(RuntimeWarning, match="did not converge in 3 iterations"):
+        fit = bu.fit_logistic(X, y, max_iter=3)
     assert not fit.converged
 
 
