@@ -5,6 +5,8 @@ stored file depends only on the notebook's code and the mathematics, not on
 when or where it ran, so re-executing an unchanged chapter leaves no diff:
 
 * no timing metadata (``record_timing=False``);
+* printed text in one output per stream, however the kernel's messages
+  happened to be split (``coalesce_streams=True``);
 * the ids of the explorers' widgets, random in every kernel, are renumbered
   in an order fixed by the notebook (``000…001``, ...), in the outputs and in
   the saved widget state alike, so JupyterLab still finds each widget's state.
@@ -75,6 +77,7 @@ def execute(path: Path) -> None:
         timeout=300,
         kernel_name="python3",
         record_timing=False,
+        coalesce_streams=True,  # one stream output per cell, however it arrived
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
