@@ -15,6 +15,13 @@ from .fit import (
     fit_logistic,
     fit_normal_linear,
 )
+from .inference import (
+    CoefficientTests,
+    TestResult,
+    coefficient_tests,
+    profile_interval,
+    profile_log_likelihood,
+)
 from .likelihood import (
     bernoulli_likelihood,
     bernoulli_log_likelihood,
@@ -31,18 +38,21 @@ from .style import COLORS, use_book_style
 
 __all__ = [
     "COLORS",
+    "CoefficientTests",
     "Explorer",
     "FitHistory",
     "LogisticFit",
     "NormalLinearFit",
     "PerfectSeparationWarning",
     "Slider",
+    "TestResult",
     "bernoulli_likelihood",
     "bernoulli_log_likelihood",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "correct_digits",
     "categorical_cross_entropy",
+    "coefficient_tests",
     "explorer",
     "fit_logistic",
     "fit_normal_linear",
@@ -54,6 +64,8 @@ __all__ = [
     "odds",
     "odds_to_probability",
     "one_hot",
+    "profile_interval",
+    "profile_log_likelihood",
     "sigmoid",
     "softmax",
     "use_book_style",

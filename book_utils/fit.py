@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import solve_triangular
 
-from ._validate import as_labels, check_rank, design_matrix
+from ._validate import as_finite_array, as_labels, check_rank, design_matrix
 
 
 class PerfectSeparationWarning(UserWarning):
@@ -70,7 +70,8 @@ def _separation_warning(y, at_bound, complete: bool) -> PerfectSeparationWarning
 
 @dataclass(frozen=True)
 class FitHistory:
-    """One row per iterate, starting from the initial guess (all zeros)."""
+    """One row per iterate, starting from the initial guess (all zeros; with
+    an offset, the least-squares start if that is likelier)."""
 
     params: np.ndarray  # shape (n_iter + 1, k)
     llf: np.ndarray  # shape (n_iter + 1,)
@@ -104,9 +105,10 @@ def _blocks(n: int):
 
 
 def _eta_p_and_log_lik(
-    X: np.ndarray, y: np.ndarray, beta: np.ndarray
+    X: np.ndarray, y: np.ndarray, beta: np.ndarray, offset: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """eta = X beta, p = sigmoid(eta) and the log-likelihood, in one blocked pass.
+    """eta = X beta (+ offset), p = sigmoid(eta) and the log-likelihood, in one
+    blocked pass.
 
     The log-likelihood is computed from the logits, log sigmoid(eta) for y = 1
     and log(1 - sigmoid(eta)) for y = 0, so that no probability is rounded to 0
@@ -117,7 +119,10 @@ def _eta_p_and_log_lik(
     eta, p = np.empty(n), np.empty(n)
     total = 0.0
     for b in _blocks(n):
-        eta_b = eta[b] = X[b] @ beta
+        eta_b = X[b] @ beta
+        if offset is not None:
+            eta_b += offset[b]
+        eta[b] = eta_b
         e = np.exp(-np.abs(eta_b))
         s = np.where(y[b] == 1, -eta_b, eta_b)  # -log-likelihood = softplus(s)
         total -= float(np.sum(np.maximum(s, 0.0) + np.log1p(e)))
@@ -163,7 +168,9 @@ def _check_rank(X: np.ndarray, gram: np.ndarray) -> None:
     check_rank(np.linalg.qr(X, mode="r"), n)
 
 
-def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFit:
+def fit_logistic(
+    X, y, *, offset=None, tol: float = 1e-10, max_iter: int = 100
+) -> LogisticFit:
     """Logistic regression by maximum likelihood, with Newton-Raphson (= IRLS).
 
     Taught in chapter 5.  Each step solves (X^T W X) delta = X^T (y - p_hat),
@@ -172,8 +179,12 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
     below ``tol``.  Standard errors come from the inverse of X^T W X at the
     estimate, as in ``statsmodels`` ``Logit``.
 
+    ``offset`` (one number per row) is a known part of the linear predictor,
+    eta = X beta + offset, with no coefficient of its own; chapter 8 uses it to
+    fit a model with one coefficient held fixed (the profile likelihood).
+
     Raises ``ValueError`` for bad input (non-0/1 labels, fewer rows than
-    columns, rank-deficient X).  Warns once with :class:`PerfectSeparationWarning`
+    columns, rank-deficient X, an offset of the wrong length).  Warns once with :class:`PerfectSeparationWarning`
     and returns ``converged=False`` when the data are separated, since then the
     likelihood keeps rising as the coefficients run off to infinity:
 
@@ -193,11 +204,29 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
     X, y = design_matrix(X, y)
     y = as_labels(y, "y")
     n, k = X.shape
+    if offset is not None:
+        offset = as_finite_array(offset, "offset")
+        if offset.shape != (n,):
+            raise ValueError(
+                f"offset must hold one number per row of X ({n}); got shape "
+                f"{offset.shape}"
+            )
     gram = X.T @ X
     _check_rank(X, gram)
 
     beta = np.zeros(k)
-    eta, p, llf = _eta_p_and_log_lik(X, y, beta)
+    eta, p, llf = _eta_p_and_log_lik(X, y, beta, offset)
+    if offset is not None:
+        # beta = 0 can be far off when the offset is large (every p near 0 or
+        # 1, so W is tiny and the first Newton step huge).  Start instead where
+        # IRLS starts (as statsmodels' GLM does): the least-squares fit of the
+        # working logits log 3 (y = 1) and -log 3 (y = 0), i.e. p = 3/4 and
+        # 1/4, less the offset; keep whichever start is likelier.
+        working = np.where(y == 1, np.log(3.0), -np.log(3.0)) - offset
+        start = np.linalg.lstsq(X, working, rcond=None)[0]
+        start_eta, start_p, start_llf = _eta_p_and_log_lik(X, y, start, offset)
+        if start_llf > llf:
+            beta, eta, p, llf = start, start_eta, start_p, start_llf
     p_prev = p
     params_hist, llf_hist = [beta.copy()], [llf]
     is_one = y == 1
@@ -205,7 +234,7 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
     n_iter = 0
     while n_iter < max_iter:
         n_iter += 1
-        if n_iter == 1:  # beta = 0: every p is 1/2, so W = I / 4 (exactly)
+        if n_iter == 1 and offset is None:  # beta = 0: every p is 1/2, W = I / 4
             grad, info = X.T @ (y - 0.5), 0.25 * gram
         else:
             grad, info = _score_and_information(X, y, p)
@@ -218,7 +247,7 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
         t = 1.0
         while True:
             new_beta = beta + t * step
-            new_eta, new_p, new_llf = _eta_p_and_log_lik(X, y, new_beta)
+            new_eta, new_p, new_llf = _eta_p_and_log_lik(X, y, new_beta, offset)
             if new_llf >= llf - 1e-12 * abs(llf) or t < 1e-8:
                 break
             t /= 2.0
@@ -235,14 +264,17 @@ def fit_logistic(X, y, *, tol: float = 1e-10, max_iter: int = 100) -> LogisticFi
             converged = True
             break
         # A coefficient vector that puts every 1 on the positive side and every
-        # 0 on the negative side proves that no finite maximum exists.
-        if np.array_equal(eta > 0, is_one) and np.all(eta != 0):
+        # 0 on the negative side proves that no finite maximum exists (X beta
+        # itself must separate them: an offset is not scaled along with beta).
+        lin = eta if offset is None else X @ beta
+        if np.array_equal(lin > 0, is_one) and np.all(lin != 0):
             separated = True
             break
 
     if not converged:
+        lin = eta if offset is None else X @ beta
         separated = separated or (
-            np.array_equal(eta > 0, is_one) and bool(np.all(eta != 0))
+            np.array_equal(lin > 0, is_one) and bool(np.all(lin != 0))
         )
         at_bound = _at_bound(y, p, p_prev)
         if separated or at_bound.size:
