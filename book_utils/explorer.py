@@ -13,13 +13,17 @@ An explorer is made of
 :func:`explorer` turns these into a live ipywidgets control for JupyterLab.
 Because a slider's values are a fixed grid and the figure is a pure function of
 them, the same two functions can also be rendered ahead of time for every grid
-point (``Explorer.grid`` with ``render_rgba``), which is what a kernel-free web
-page needs: :meth:`Explorer.static_html` does that and packs the frames into a
-self-contained piece of HTML (sliders, value read-outs and an ``<img>`` with the
-``alt`` text).  It is added to the cell's output only when the environment
-variable ``BOOK_STATIC_EXPLORERS`` is set, which the book build does
+point, which is what a kernel-free web page needs: :meth:`Explorer.static_html`
+runs ``setup`` again on figures at twice the screen density (sharp on a 2x
+display), once at the explorer's own size and once 3.6 inches wide for phones
+(``setup``'s side-by-side panels stacked into a column), draws every frame with
+``update`` and packs the frames as layers into a self-contained piece of HTML
+(sliders, value read-outs, the starting frame with the ``alt`` text).  It is
+added to the cell's output only when the environment variable
+``BOOK_STATIC_EXPLORERS`` is set, which the book build does
 (``book_utils.site``); JupyterLab, nbval and ``make execute`` keep the light,
-stable output with the live widget.
+stable output with the live widget.  So ``setup`` must draw on whatever figure
+it is given (use ``fig.subplots``/``fig.add_gridspec``, not ``plt``).
 
 Only the moving artists are redrawn on each change (matplotlib "blitting"
 over a cached background), so an update costs a few milliseconds.  The rule
@@ -32,6 +36,7 @@ Taught (as a tool) in chapter 1.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import io
@@ -39,6 +44,7 @@ import itertools
 import json
 import math
 import os
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -218,6 +224,43 @@ def _boxes(mask: np.ndarray, gap: int = BOX_GAP) -> list[tuple[int, int, int, in
     return boxes
 
 
+def _side_by_side(jobs: list[Callable[[], Any]]) -> list:
+    """The results of ``jobs`` (callables of no arguments), the first run here
+    and the others each in a forked child process at the same time: the book
+    build runs one notebook at a time, so a second core is otherwise idle.
+    One after the other where the platform cannot fork."""
+    import multiprocessing
+
+    if len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [job() for job in jobs]
+    context = multiprocessing.get_context("fork")
+    children = []
+    for job in jobs[1:]:
+        reader, writer = context.Pipe(duplex=False)
+
+        def child(job=job, writer=writer):
+            try:
+                writer.send((True, job()))
+            except BaseException as exc:  # reported by the parent
+                writer.send((False, f"{type(exc).__name__}: {exc}"))
+
+        with warnings.catch_warnings():  # Python 3.12+ warns on fork with threads
+            warnings.simplefilter("ignore", DeprecationWarning)
+            process = context.Process(target=child, daemon=True)
+            process.start()
+        children.append((process, reader))
+    results = [jobs[0]()]
+    for process, reader in children:
+        try:
+            ok, result = reader.recv()
+        finally:
+            process.join()
+        if not ok:
+            raise RuntimeError(f"drawing an explorer's frames failed: {result}")
+        results.append(result)
+    return results
+
+
 def _stack_axes(fig: Figure, figsize: tuple[float, float], width: float) -> None:
     """Give ``fig`` the ``width`` (inches) of a narrow screen: the panels that
     ``setup`` put side by side on one grid are re-arranged into one column, in
@@ -359,27 +402,34 @@ class Explorer:
             yield dict(zip(names, combo, strict=True))
 
     # --- the kernel-free version for the website -------------------------
+    def layout_names(self) -> list[str]:
+        """The layouts the website draws: ``"wide"``, at the explorer's own
+        size, and, if that is wider than ``NARROW_WIDTH``, ``"narrow"``."""
+        return ["wide", "narrow"] if self.figsize[0] > NARROW_WIDTH else ["wide"]
+
+    def layout(self, name: str) -> _Drawing:
+        """The figure as the website draws it, at ``STATIC_DPI``: ``"wide"``
+        at the explorer's own size, ``"narrow"`` for phones: the same
+        ``setup`` on a figure ``NARROW_WIDTH`` inches wide, its side-by-side
+        panels stacked into a column."""
+        if name not in ("wide", "narrow"):
+            raise ValueError(f"layouts are 'wide' and 'narrow', not {name!r}")
+        return _Drawing(
+            self._setup,
+            self._update,
+            self.defaults,
+            self.figsize,
+            STATIC_DPI,
+            narrow=NARROW_WIDTH if name == "narrow" else None,
+        )
+
     def layouts(self) -> dict[str, _Drawing]:
-        """The figure as the website draws it, at ``STATIC_DPI``: ``"wide"``,
-        at the explorer's own size, and, if that is wider than
-        ``NARROW_WIDTH``, ``"narrow"``, for phones: the same ``setup`` on a
-        figure ``NARROW_WIDTH`` inches wide, its side-by-side panels stacked
-        into a column."""
-        out = {
-            "wide": _Drawing(
-                self._setup, self._update, self.defaults, self.figsize, STATIC_DPI
-            )
-        }
-        if self.figsize[0] > NARROW_WIDTH:
-            out["narrow"] = _Drawing(
-                self._setup,
-                self._update,
-                self.defaults,
-                self.figsize,
-                STATIC_DPI,
-                narrow=NARROW_WIDTH,
-            )
-        return out
+        """Every layout of :meth:`layout_names`, drawn."""
+        return {name: self.layout(name) for name in self.layout_names()}
+
+    def _packed(self, name: str) -> tuple[float, dict]:
+        drawing = self.layout(name)
+        return drawing.smallest_text_pt, self.frames(drawing)
 
     def _sheet_axis(self) -> int:
         """The slider whose frames are grouped into one sheet: the one with
@@ -524,8 +574,10 @@ class Explorer:
                 f'data-labels="{esc(json.dumps(texts))}"></div>'
             )
         views = []
-        for name, drawing in self.layouts().items():
-            packed = self.frames(drawing)
+        jobs = [functools.partial(self._packed, n) for n in self.layout_names()]
+        for name, (smallest_pt, packed) in zip(
+            self.layout_names(), _side_by_side(jobs), strict=True
+        ):
             w, h = packed["size"]
             axis = packed["axis"]
             layers = [packed["background"], *packed["sheets"], *packed["frames"]]
@@ -538,7 +590,7 @@ class Explorer:
                 packed["start"]
             ).decode("ascii")
             css_width = w * CSS_DPI / STATIC_DPI
-            text_px = drawing.smallest_text_pt * CSS_DPI / 72
+            text_px = smallest_pt * CSS_DPI / 72
             views.append(
                 f'<div class="bx-figure bx-{name}" '
                 f'style="max-width:{css_width:.6g}px;aspect-ratio:{w}/{h}" '

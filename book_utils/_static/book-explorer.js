@@ -52,8 +52,10 @@
       textPx: Number(div.dataset.textPx),
       imgs: Array.from(div.querySelectorAll("img.bx-start")),
       pool: new Map(),
+      free: [],
       canvas: null,
       ctx: null,
+      shown: null,
       urls: null,
       held: null,
       loading: null,
@@ -105,15 +107,20 @@
     return view.loading;
   }
 
+  // The hidden images that hold the layers drawn or decoded ahead: created
+  // once and reused (no elements added or removed while a slider moves).
   function poolImage(view, n) {
     let img = view.pool.get(n);
     if (!img) {
-      img = document.createElement("img");
-      img.className = "bx-pool";
-      img.alt = "";
-      img.hidden = true;
+      img = view.free.pop();
+      if (!img) {
+        img = document.createElement("img");
+        img.className = "bx-pool";
+        img.alt = "";
+        img.hidden = true;
+        view.div.appendChild(img);
+      }
       img.src = view.urls[n];
-      view.div.appendChild(img);
       view.pool.set(n, img);
     }
     return img;
@@ -123,24 +130,44 @@
     for (const [n, img] of view.pool) {
       if (!wanted.has(n)) {
         img.removeAttribute("src");
-        img.remove();
         view.pool.delete(n);
+        view.free.push(img);
       }
     }
   }
 
-  function draw(view, layers) {
+  // Draws the layers `now` (background, sheet, frame) over what the canvas
+  // shows (view.shown): only inside the boxes of the layers that change.
+  function draw(view, now) {
     const ctx = view.ctx;
-    for (const n of layers) {
+    const was = view.shown;
+    let dirty = [];
+    for (let j = 0; j < now.length; j++) {
+      if (!was || was[j] !== now[j]) {
+        if (was) dirty = dirty.concat(view.layers[was[j]][2]);
+        dirty = dirty.concat(view.layers[now[j]][2]);
+      }
+    }
+    if (!was) dirty = [[0, 0, view.w, view.h]];
+    for (const n of now) {
       const [, length, boxes] = view.layers[n];
       if (!length) continue;
       const img = poolImage(view, n);
       let top = 0;
       for (const [x, y, w, h] of boxes) {
-        ctx.drawImage(img, 0, top, w, h, x, y, w, h);
+        for (const [dx, dy, dw, dh] of dirty) {
+          const x0 = Math.max(x, dx);
+          const y0 = Math.max(y, dy);
+          const x1 = Math.min(x + w, dx + dw);
+          const y1 = Math.min(y + h, dy + dh);
+          if (x1 > x0 && y1 > y0) {
+            ctx.drawImage(img, x0 - x, top + y0 - y, x1 - x0, y1 - y0, x0, y0, x1 - x0, y1 - y0);
+          }
+        }
         top += h;
       }
     }
+    view.shown = now;
   }
 
   function init(fig) {
@@ -189,10 +216,10 @@
       if (active === controller) {
         // decode the layers of the frames one step away along each slider
         v.forEach((x, i) => {
-          for (const step of [-1, 1]) {
-            if (x + step < 0 || x + step >= sizes[i]) continue;
+          for (const to of [x - 1, x + 1]) {
+            if (to < 0 || to >= sizes[i] || to === x) continue;
             const u = v.slice();
-            u[i] = x + step;
+            u[i] = to;
             for (const n of layersOf(u)) {
               if (view.layers[n][1] && !wanted.has(n)) {
                 wanted.add(n);
@@ -238,6 +265,7 @@
         }
       }
       view = best;
+      view.shown = null;
       fig.classList.remove("bx-loaded");
       if (near) start();
     }

@@ -114,7 +114,9 @@ def test_page_is_self_contained_and_error_free(open_page, path):
         assert maths["raw"] == 0, f"{path}: raw TeX left on the page: {maths}"
 
     weight = _own_bytes(path, log.site)
-    REPORT.setdefault(path, {})["weight"] = weight
+    row = REPORT.setdefault(path, {})
+    row["weight"] = weight
+    row.setdefault("sliders", page.locator("figure.bx input.bx-range").count())
     assert weight <= MAX_OWN_BYTES, f"{path}: own content {weight / 1e6:.2f} MB"
 
 
@@ -236,7 +238,11 @@ def _record_times(page, path, row, prefix, count):
     slowest = max(t["update"] for t in times)
     row[prefix + "slowest_ms"] = slowest
     row[prefix + "decoded"] = report["decoded"]
-    assert slowest <= FRAME_MS, f"{path}: a slider update took {slowest:.1f} ms"
+    assert slowest <= FRAME_MS, (
+        f"{path}: a slider update took {slowest:.1f} ms; slowest: "
+        f"{sorted((round(t['update'], 1), i) for i, t in enumerate(times))[-6:]} "
+        f"of {len(times)} (update, index)"
+    )
     assert report["decoded"] <= MAX_DECODED, (
         f"{path}: {report['decoded'] / 1e6:.1f} MB of explorer images decoded"
     )
