@@ -294,6 +294,26 @@ def _stack_axes(fig: Figure, figsize: tuple[float, float], width: float) -> None
     fig.set_size_inches(width, height)
 
 
+def _fit_narrow(fig: Figure) -> None:
+    """Let what ``setup`` placed for a wide figure fit a narrow one: every text
+    wraps at the figure's edges (a long title takes two lines rather than
+    running off), and a legend placed outside its axes on the right (where a
+    narrow figure has no room) goes inside, where it covers least."""
+    texts = [*fig.texts, fig._suptitle] if fig._suptitle else [*fig.texts]
+    for ax in fig.axes:
+        texts += [ax.title, ax._left_title, ax._right_title, *ax.texts]
+    for text in texts:
+        text.set_wrap(True)
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+        if anchor.x0 >= 0.99:
+            legend.set_bbox_to_anchor(None)
+            legend.set_loc("best")
+
+
 class _Drawing:
     """The explorer's figure drawn by ``setup`` at one size and density, with
     its still parts cached: :meth:`render` draws only what ``update`` moves."""
@@ -305,6 +325,7 @@ class _Drawing:
         self.state = setup(self.fig)
         if narrow is not None:
             _stack_axes(self.fig, figsize, narrow)
+            _fit_narrow(self.fig)
         artists = list(update(self.state, **defaults))
         if not artists:
             raise ValueError("update must return the artists it moves")
