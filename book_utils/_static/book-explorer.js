@@ -278,15 +278,22 @@
       },
     };
 
+    // The explorer a reader is about to move decodes its neighbours ahead
+    // (on focus or touch, before the first input event).
+    function activate() {
+      if (active === controller) return;
+      if (active) active.drop();
+      active = controller;
+      if (view.ready) show();
+    }
     inputs.forEach((input, i) => {
+      input.addEventListener("focus", activate);
+      input.addEventListener("pointerdown", activate);
       input.addEventListener("input", () => {
         const text = labels[i][Number(input.value)];
         input.setAttribute("aria-valuetext", text);
         outputs[i].textContent = text;
-        if (active !== controller) {
-          if (active) active.drop();
-          active = controller;
-        }
+        activate();
         if (view.ready) show();
         else {
           near = true;
