@@ -249,7 +249,13 @@ def _side_by_side(jobs: list[Callable[[], Any]]) -> list:
             process = context.Process(target=child, daemon=True)
             process.start()
         children.append((process, reader))
-    results = [jobs[0]()]
+    try:
+        results = [jobs[0]()]
+    except BaseException:
+        for process, _ in children:
+            process.terminate()
+            process.join()
+        raise
     for process, reader in children:
         try:
             ok, result = reader.recv()
