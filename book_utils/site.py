@@ -6,7 +6,10 @@ Listed in ``_config.yml`` under ``sphinx: extra_extensions``.  It
   so that every explorer adds its kernel-free HTML version to its output
   (:meth:`book_utils.Explorer.static_html`);
 * serves the one script and style sheet those explorers share
-  (``book_utils/_static/book-explorer.{js,css}``);
+  (``book_utils/_static/book-explorer.{js,css}``), and moves each explorer
+  layout's frames out of the page into a file of its own
+  (``_explorers/<hash>.bin``), which the script fetches for the one layout
+  a reader's screen shows;
 * removes from every page what would load code from other hosts or do nothing:
   sphinx-thebe's scripts (the book does not use thebe: its library comes from
   a CDN, and the extension adds its settings twice, which throws
@@ -27,9 +30,12 @@ Listed in ``_config.yml`` under ``sphinx: extra_extensions``.  It
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import os
 import pathlib
+import posixpath
 import re
 
 from sphinx.application import Sphinx
@@ -42,6 +48,28 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = pathlib.Path(__file__).parent / "_static"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
+#: An explorer layout's frames, inline in the notebook output (static_html)
+PACK = re.compile(r'data-pack="([A-Za-z0-9+/=]*)"')
+#: where their files go in the built site
+PACK_DIR = "_explorers"
+
+
+def _move_packs(app: Sphinx, pagename: str, body: str) -> str:
+    """Write every explorer layout's frames to a file of their own (named by
+    their content) and point the page at it, so that a reader's browser
+    downloads only the layout it shows (a phone the narrow one)."""
+
+    def move(match: re.Match) -> str:
+        data = base64.b64decode(match.group(1))
+        name = hashlib.sha1(data).hexdigest()[:16] + ".bin"
+        target = pathlib.Path(app.outdir, PACK_DIR, name)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        here = posixpath.dirname(pagename) or "."
+        return f'data-src="{posixpath.relpath(f"{PACK_DIR}/{name}", here)}"'
+
+    return PACK.sub(move, body)
 
 
 def _configure(app: Sphinx, config) -> None:
@@ -106,6 +134,7 @@ def _clean_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
     body = body.replace(
         '<div role="list" class="citation-list">', '<div class="citation-list">'
     )
+    body = _move_packs(app, pagename, body)
     if "body" in context:
         context["body"] = body
     if "Explorer(&#39;" in body or "Explorer('" in body:

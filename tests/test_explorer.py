@@ -123,51 +123,85 @@ def _static_parts(html_text: str) -> dict:
     }
 
 
-def _frame(png: bytes, cols: int, rows: int, position: int) -> np.ndarray:
+def _compose(packed: dict, sheet: int, frame: int) -> np.ndarray:
+    """What the page's script draws: background, then sheet, then frame, each
+    box of a layer from its place in the layer's image."""
     import io
 
     from PIL import Image
 
-    sheet = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-    h, w = sheet.shape[0] // rows, sheet.shape[1] // cols
-    r, c = divmod(position, cols)
-    return sheet[r * h : (r + 1) * h, c * w : (c + 1) * w]
+    w, h = packed["size"]
+    out = np.zeros((h, w, 3), dtype=np.uint8)
+    for boxes, data in (
+        packed["background"],
+        packed["sheets"][sheet],
+        packed["frames"][frame],
+    ):
+        if not boxes:
+            continue
+        picture = np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+        top = 0
+        for x, y, bw, bh in boxes:
+            part = picture[top : top + bh, :bw]
+            region = out[y : y + bh, x : x + bw]
+            out[y : y + bh, x : x + bw] = np.where(
+                part[..., 3:] > 0, part[..., :3], region
+            )
+            top += bh
+    return out
 
 
-def test_sprites_hold_one_frame_per_grid_point_drawn_by_update():
+def test_layers_rebuild_every_frame_drawn_by_update():
     e = make()
-    axis, cols, rows, pngs = e.sprites()
-    assert e.sliders[axis].name == "a"  # the slider with the most values
-    assert len(pngs) == len(e.sliders[1].grid)  # one sheet per value of b
-    assert cols * rows >= len(e.sliders[0].grid)
-    for sheet, b in enumerate(e.sliders[1].grid):
-        for position, a in enumerate(e.sliders[0].grid):
-            exact = e.render_rgba(a=a, b=b)[..., :3].astype(int)
-            shown = _frame(pngs[sheet], cols, rows, position).astype(int)
-            assert shown.shape == exact.shape
-            # a shared palette of 128 colours: close, and exact where flat
-            assert np.abs(shown - exact).mean() < 1.0
-            assert (shown[0, 0] == exact[0, 0]).all()
-    # and every frame differs from the others, as the figures do
-    frames = {
-        _frame(pngs[s], cols, rows, p).tobytes()
-        for s in range(len(pngs))
-        for p in range(len(e.sliders[0].grid))
-    }
-    assert len(frames) == len(list(e.grid()))
+    drawing = e.layouts()["wide"]
+    packed = e.frames(drawing)
+    assert e.sliders[packed["axis"]].name == "a"  # the slider with the most values
+    assert len(packed["sheets"]) == len(e.sliders[1].grid)  # one per value of b
+    assert len(packed["frames"]) == len(list(e.grid()))
+    shown = set()
+    for k, values in enumerate(e.grid()):
+        exact = drawing.render(values)[..., :3].astype(int)
+        sheet = e.sliders[1].grid.index(values["b"])
+        picture = _compose(packed, sheet, k).astype(int)
+        assert picture.shape == exact.shape
+        # a shared palette of 255 colours: close, and exact where flat
+        assert np.abs(picture - exact).mean() < 1.0
+        assert (picture[0, 0] == exact[0, 0]).all()
+        shown.add(picture.tobytes())
+    assert len(shown) == len(list(e.grid()))  # every frame differs, as the figures do
 
 
-def test_long_sliders_wrap_onto_rows_of_the_sheet():
-    e = explorer(
-        setup,
-        update,
-        [Slider("a", np.round(np.linspace(0, 1, 30), 3)), Slider("b", [0.0, 1.0])],
-        title="wrapped",
-        alt="a line",
-    )
-    # 672-pixel frames: at most 24 fit in 16384 pixels, so 30 take two rows
-    axis, cols, rows, pngs = e.sprites()
-    assert (axis, cols, rows, len(pngs)) == (0, 15, 2, 2)
+def test_website_frames_are_drawn_at_twice_the_css_density():
+    e = make()
+    w, h = e.frames(e.layouts()["wide"])["size"]
+    assert (w, h) == (int(7.0 * 192), int(3.4 * 192))  # matplotlib truncates
+
+
+def _two_panels(fig):
+    left, right = fig.subplots(1, 2)
+    (line,) = right.plot(X, X)
+    left.set_title("left")
+    return {"line": line, "left": left, "right": right}
+
+
+def _move(state, a):
+    state["line"].set_ydata(a * X)
+    return [state["line"]]
+
+
+def test_the_narrow_layout_stacks_side_by_side_panels():
+    e = explorer(_two_panels, _move, [Slider("a", [0.0, 1.0])], title="two", alt="t")
+    layouts = e.layouts()
+    assert set(layouts) == {"wide", "narrow"}
+    wide, narrow = (layouts[k].state for k in ("wide", "narrow"))
+    a, b = (wide[k].get_position() for k in ("left", "right"))
+    assert b.x0 > a.x1  # side by side
+    a, b = (narrow[k].get_position() for k in ("left", "right"))
+    assert b.y1 < a.y0  # one above the other
+    w, h = layouts["narrow"].fig.get_size_inches()
+    assert w == pytest.approx(3.6) and h == pytest.approx(2 * 3.4)
+    # the smallest text (tick labels at the default 10 pt) is known for the page
+    assert layouts["narrow"].smallest_text_pt > 0
 
 
 def test_static_html_is_deterministic(monkeypatch):
@@ -200,9 +234,9 @@ def test_static_html_has_labelled_sliders_readouts_and_alt_text():
     input_ids = [t.split(' id="')[1].split('"')[0] for t in parts["inputs"]]
     assert [f for f, _ in parts["labels"]] == input_ids
     assert [f for f, _ in parts["outputs"]] == input_ids
-    assert len(parts["images"]) == 2  # one sheet per value of b
+    # the starting frame of the wide and of the narrow layout, with the alt text
+    assert len(parts["images"]) == 2
     assert all('alt="a line"' in img for img in parts["images"])
-    assert sum("bx-on" in img for img in parts["images"]) == 1
     assert len(set(parts["ids"])) == len(parts["ids"])
     assert "<script" not in e.static_html()  # one shared script serves the site
 

@@ -35,3 +35,19 @@ def test_the_extension_sets_the_static_explorer_switch(monkeypatch):
     site.setup(app)
     assert os.environ[site.STATIC_ENV] == "1"
     assert "book-explorer.js" in calls and "book-explorer.css" in calls
+
+
+def test_explorer_frames_move_to_a_file_of_their_own(tmp_path):
+    import base64
+
+    data = b"frames of one layout"
+    body = f'<div class="bx-figure" data-pack="{base64.b64encode(data).decode()}">'
+    app = types.SimpleNamespace(outdir=str(tmp_path))
+    page = site._move_packs(app, "chapters/01_x", body)
+    assert "data-pack" not in page
+    url = page.split('data-src="')[1].split('"')[0]
+    assert url.startswith(f"../{site.PACK_DIR}/") and url.endswith(".bin")
+    assert (tmp_path / "chapters" / url).resolve().read_bytes() == data
+    # the same frames on another page: the same file, a path from there
+    again = site._move_packs(app, "intro", body)
+    assert again == page.replace("../", "")

@@ -16,7 +16,14 @@ import http.server
 import threading
 
 import pytest
-from sitetools import CHROMIUM_ARGS, REPORT, SITE, chromium_path, redirect_target
+from sitetools import (
+    CHROMIUM_ARGS,
+    REPORT,
+    SCREENS,
+    SITE,
+    chromium_path,
+    redirect_target,
+)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -65,11 +72,15 @@ class PageLog:
 
 @pytest.fixture
 def open_page(browser, site_url):
-    """``open_page(path)`` -> (page, log), the page loaded and settled."""
+    """``open_page(path, screen="desktop")`` -> (page, log), the page loaded
+    and settled, in a fresh browser context with that screen (``SCREENS``)."""
     contexts = []
 
-    def _open(path: str):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def _open(path: str, screen: str = "desktop"):
+        width, height, ratio = SCREENS[screen]
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, device_scale_factor=ratio
+        )
         contexts.append(context)
         log = PageLog()
 
@@ -115,31 +126,63 @@ def open_page(browser, site_url):
         context.close()
 
 
+def _fmt(value, spec: str, unit: str = "") -> str:
+    return "-" if value is None else f"{value:{spec}}{unit}"
+
+
 def pytest_terminal_summary(terminalreporter):
     if not REPORT:
         return
     write = terminalreporter.write_line
     write("")
     write(
-        "Website pages (own content = HTML + its images, without shared theme assets)"
+        "Website pages (own content = HTML + the files it fetched, without shared "
+        "theme assets), on a desktop (1280 px wide, 2x) and a phone (390 x 844, 2x)"
     )
-    header = (
-        f"{'page':<44} {'sliders':>7} {'own content':>12} "
-        f"{'slowest update':>15} {'next frame':>11}"
+    columns = [
+        ("page", 40),
+        ("sliders", 7),
+        ("own: desk", 10),
+        ("phone", 9),
+        ("repaint: 2x", 11),
+        ("phone", 8),
+        ("min text: 2x", 12),
+        ("phone", 7),
+        ("px/css", 6),
+        ("decoded: 2x", 11),
+        ("phone", 8),
+    ]
+    header = " ".join(
+        f"{name:<{width}}" if i == 0 else f"{name:>{width}}"
+        for i, (name, width) in enumerate(columns)
     )
     write(header)
     write("-" * len(header))
     for page in sorted(REPORT):
         row = REPORT[page]
-        weight, slowest = row.get("weight"), row.get("slowest_ms")
-        frame = row.get("slowest_frame_ms")
+        cells = [
+            page,
+            str(row.get("sliders", "?")),
+            _fmt(row.get("weight") and row["weight"] / 1e6, ".3f", " MB"),
+            _fmt(row.get("phone_weight") and row["phone_weight"] / 1e6, ".3f", " MB"),
+            _fmt(row.get("slowest_ms"), ".2f", " ms"),
+            _fmt(row.get("phone_slowest_ms"), ".2f", " ms"),
+            _fmt(row.get("text_px"), ".1f", " px"),
+            _fmt(row.get("phone_text_px"), ".1f", " px"),
+            _fmt(row.get("density"), ".2f"),
+            _fmt(row.get("decoded") and row["decoded"] / 1e6, ".1f", " MB"),
+            _fmt(row.get("phone_decoded") and row["phone_decoded"] / 1e6, ".1f", " MB"),
+        ]
         write(
-            f"{page:<44} {row.get('sliders', '?')!s:>7} "
-            f"{(f'{weight / 1e6:.3f} MB' if weight is not None else '?'):>12} "
-            f"{(f'{slowest:.2f} ms' if slowest is not None else '-'):>15} "
-            f"{(f'{frame:.1f} ms' if frame is not None else '-'):>11}"
+            " ".join(
+                f"{c:<{w}}" if i == 0 else f"{c:>{w}}"
+                for i, (c, (_, w)) in enumerate(zip(cells, columns, strict=True))
+            )
         )
     write(
-        "update: from the input event until the new frame is laid out (limit 16 ms); "
-        "next frame: until the next requestAnimationFrame (depends on the vsync phase)"
+        "repaint: from the input event until the new frame is drawn and laid out "
+        "(limit 16 ms); min text: the smallest explorer text in CSS px (limit 9); "
+        "px/css: image pixels per CSS pixel of the frames at 2x (limit 2); decoded: "
+        "the most explorer image bytes held decoded while every slider moved end to "
+        "end (limit 64 MB)"
     )

@@ -19,6 +19,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# The screens pages are opened on: (width, height, devicePixelRatio).
+SCREENS = {
+    "desktop": (1280, 900, 1),
+    "desktop2x": (1280, 900, 2),
+    "phone": (390, 844, 2),
+}
 # What the measurements table (printed at the end of the run) collects.
 REPORT: dict[str, dict] = {}
 
