@@ -59,16 +59,17 @@ build-test: $(STAMP) $(CACHE_STAMP)
 	$(LAPTOP_ENV) BOOK_STATIC_EXPLORERS=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
 ## browser: the built website in headless Chromium (offline, no JS errors, maths,
-## sliders, axe-core); prints the pages' sliders, weight and slowest update
+## sliders, axe-core, a phone and a 2x screen); prints a table of the pages (sliders,
+## weight, slowest redraw, smallest explorer text, image density, decoded bytes)
 browser: build-test
 	@$(MAKE) --no-print-directory browser-tests
 
 browser-tests: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -q
 
-## site-report: only the table of pages (sliders, own weight, slowest update)
+## site-report: only the table of pages
 site-report: $(STAMP)
-	$(BIN)/python -m pytest tests/browser -q -k "slider or self_contained"
+	$(BIN)/python -m pytest tests/browser -q -k "slider or self_contained or phone"
 
 ## execute: run the notebooks (or NB=chapters/x.ipynb) top to bottom and store their outputs
 execute: $(STAMP)
