@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test lint unit notebooks build-test browser site-report execute lab bench clean
+.PHONY: book test lint unit notebooks build-test browser site-report execute readers lab bench clean
 
 # The virtual environment, rebuilt whenever the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -36,8 +36,8 @@ book: $(STAMP) $(CACHE_STAMP)
 test: lint unit notebooks build-test browser
 
 lint: $(STAMP)
-	$(BIN)/ruff check book_utils tests benchmarks chapters
-	$(BIN)/ruff format --check book_utils tests benchmarks chapters
+	$(BIN)/ruff check book_utils book_build tests benchmarks chapters
+	$(BIN)/ruff format --check book_utils book_build tests benchmarks chapters
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q --ignore=tests/browser
@@ -56,20 +56,29 @@ browser: build-test
 site-report: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -q -k "slider or self_contained"
 
-## execute: run the notebooks (or NB=chapters/x.ipynb) top to bottom and store their outputs
+## execute: run the notebooks (or NB=chapters/x.ipynb) top to bottom and store their
+## outputs, then regenerate the reader notebooks
 execute: $(STAMP)
 	$(BIN)/ruff check --fix --quiet chapters
 	$(BIN)/ruff format chapters
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=300 $(or $(NB),chapters/*.ipynb)
+	$(BIN)/python -m book_build.readers
+
+## readers: regenerate notebooks/ (the reader notebooks) from the chapters' stored
+## outputs; commit the result (a unit test fails while they are out of date)
+readers: $(STAMP)
+	$(BIN)/python -m book_build.readers
 
 ## bench: time the build, the tests, the explorers and the fits (ONLY=fits,explorers for some)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(if $(ONLY),--only $(ONLY))
 
-## lab: JupyterLab on the chapters, sliders working
-lab: $(STAMP)
-	$(BIN)/jupyter lab chapters
+## lab: JupyterLab on the reader notebooks (plain Jupyter markdown: the chapters
+## read as on the website, sliders working); LAB_DIR=chapters for the MyST sources
+LAB_DIR ?= notebooks
+lab: readers
+	$(BIN)/jupyter lab $(LAB_DIR)
 
 clean:
 	rm -rf _build
