@@ -38,6 +38,7 @@ import argparse
 import copy
 import json
 import pathlib
+import posixpath
 import re
 import sys
 from dataclasses import dataclass, field
@@ -65,7 +66,15 @@ ADMONITIONS = {
     "admonition",
     "margin",
 }
-DIRECTIVES = {"math", "exercise", "solution-start", "solution-end"} | ADMONITIONS
+DIRECTIVES = {
+    "math",
+    "exercise",
+    "solution-start",
+    "solution-end",
+    "solution",
+    "dropdown",
+}
+DIRECTIVES |= ADMONITIONS
 
 ROLE_RE = re.compile(r"\{([A-Za-z][\w:-]*)\}`([^`]*)`")
 FENCE_RE = re.compile(r"^(?P<fence>`{3,}|:{3,})\s*\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*)$")
@@ -253,10 +262,33 @@ def scan_labels(book: Book) -> None:
                 i += 1
 
 
+def toc_docs(root: pathlib.Path = ROOT) -> list[str]:
+    """Every document of the table of contents, the root first."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    docs = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                docs.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    walk(toc.get("chapters", []))
+    return docs
+
+
 def load_book(root: pathlib.Path = ROOT) -> Book:
     url, branch = repository(root)
     chapters, numbers = toc_chapters(root)
     book = Book(root, url, branch, chapters, numbers)
+    for doc in toc_docs(root):
+        page = root / f"{doc}.md"
+        if page.exists():
+            heading = re.search(r"^# +(.+?)\s*$", page.read_text(), re.M)
+            if heading:
+                book.titles[doc] = heading.group(1)
     scan_labels(book)
     book.citations = _load_citations(root)
     return book
@@ -343,7 +375,8 @@ class Converter:
         if name == "term":
             return text if text is not None else target
         if name == "doc":
-            doc = (pathlib.PurePosixPath(self.doc).parent / target).as_posix()
+            parent = pathlib.PurePosixPath(self.doc).parent
+            doc = posixpath.normpath(posixpath.join(parent.as_posix(), target))
             doc = doc.removesuffix(".ipynb").removesuffix(".md")
             if doc not in self.book.titles and doc not in self.book.chapters:
                 doc = target.lstrip("/")
@@ -403,6 +436,21 @@ class Converter:
             number = self._label(label).number if label else ""
             title = f"Exercise {number}" + (f" ({arg.strip()})" if arg.strip() else "")
             return [f"**{title}.**", "", *self.block(body).split("\n")]
+        if name in ("solution", "dropdown"):
+            if name == "solution":
+                label = self._label(arg.strip()) if arg.strip() else None
+                title = f"Solution to Exercise {label.number}" if label else "Solution"
+            else:
+                title = self.inline(arg.strip()) or "Details"
+            body = self.block(body)
+            return [
+                "<details>",
+                f"<summary>{title}</summary>",
+                "",
+                body,
+                "",
+                "</details>",
+            ]
         if name in ADMONITIONS:
             title = arg.strip() or ("" if name == "margin" else name.capitalize())
             inner = self.block(body).split("\n")
@@ -556,6 +604,48 @@ HIDE = {
 }
 
 
+def _caught(cell: dict, doc: str) -> dict:
+    """A cell that shows an error on purpose, made to print it instead.
+
+    Jupyter's "Run All" stops at the first error, so the reader notebook
+    wraps such a cell in ``try``/``except`` and stores the printed line
+    ("ValueError: ...") that the wrapped code prints, from the stored error.
+    """
+    source = "".join(cell["source"]).rstrip("\n")
+    if '"""' in source or "'''" in source:
+        raise ReaderError(
+            f"{doc}: cannot wrap a raises-exception cell with a string block"
+        )
+    errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
+    if len(errors) != 1:
+        raise ReaderError(f"{doc}: a raises-exception cell without one stored error")
+    body = "\n".join(("    " + ln) if ln.strip() else "" for ln in source.split("\n"))
+    code = (
+        "# This cell shows an error on purpose; try/except lets Run All go on.\n"
+        f"try:\n{body}\n"
+        "except Exception as error:\n"
+        '    print(f"{type(error).__name__}: {error}")'
+    )
+    outputs = [o for o in cell.get("outputs", []) if o["output_type"] != "error"]
+    outputs.append(
+        {
+            "name": "stdout",
+            "output_type": "stream",
+            "text": [f"{errors[0]['ename']}: {errors[0]['evalue']}\n"],
+        }
+    )
+    tags = [t for t in cell["metadata"].get("tags", []) if t != "raises-exception"]
+    metadata = {**cell["metadata"], "tags": tags}
+    if not tags:
+        del metadata["tags"]
+    return {
+        **cell,
+        "source": _split_source(code),
+        "outputs": outputs,
+        "metadata": metadata,
+    }
+
+
 def install_cells(book: Book) -> list[dict]:
     spec = install_spec(book.root)
     intro = (
@@ -644,6 +734,8 @@ def reader_notebook(book: Book, doc: str) -> dict:
             continue
         new = copy.deepcopy(cell)
         if new["cell_type"] == "code":
+            if "raises-exception" in new.get("metadata", {}).get("tags", []):
+                new = _caught(new, doc)
             tags = new.get("metadata", {}).get("tags", [])
             jupyter = {}
             for tag in tags:

@@ -1,13 +1,13 @@
 """A reader notebook runs outside the repository, as a reader runs it.
 
-``book_utils`` is installed the way Colab installs it from the install cell,
-``pip install git+URL``, here from a git repository made of this working tree
-(the files git tracks or would track, as they are now), non-editable, into a
-throw-away folder; chapter 1's reader notebook is then run top to bottom in
-another empty folder with only that folder on the path.  Its install cell must
-find the package and skip itself, and ``book_utils`` must come from the
-installed copy (with its data files), not from the editable install of the
-repository.
+``book_utils`` is installed the way Colab installs it: by chapter 1's install
+cell, ``pip install "book_utils @ git+URL"``, here from a git repository made
+of this working tree (the files git tracks or would track, as they are now),
+non-editable, into a throw-away folder.  Chapter 1's reader notebook is then
+run top to bottom in another empty folder with only that folder on the path
+and myst-nb made unimportable.  Its install cell must find the package and
+skip itself, and ``book_utils`` must come from the installed copy (with its
+data files), not from the editable install of the repository.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def _git(*args, cwd):
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
-    """A folder holding book_utils installed from a git URL, non-editable."""
+def repo(tmp_path_factory):
+    """A git repository of the working tree as it is (what git tracks or would)."""
     repo = tmp_path_factory.mktemp("repo")
     files = _git("ls-files", "--cached", "--others", "--exclude-standard", cwd=ROOT)
     for name in files.split("\n"):
@@ -46,17 +46,42 @@ def installed(tmp_path_factory):
     _git("init", "--quiet", cwd=repo)
     _git("add", "-A", cwd=repo)
     _git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "t", cwd=repo)
+    return repo
+
+
+@pytest.fixture(scope="module")
+def installed(repo, tmp_path_factory):
+    """A folder where the reader notebook's own install cell put book_utils.
+
+    The install cell as generated, with the repository's URL swapped for the
+    local one, runs where book_utils cannot be imported (``python -S``: no
+    site-packages); pip's environment tells it to install into a folder and
+    skip the dependencies (the test's environment has them).
+    """
+    book = readers.load_book(ROOT)
+    nb = json.loads(book.reader_path(book.chapters[0]).read_text())
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    code = "".join(cell["source"])
+    spec = readers.install_spec(ROOT)
+    assert spec in code
+    code = code.replace(spec, f"book_utils @ git+file://{repo}")
     target = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
-        + ["--target", str(target), f"git+file://{repo}"],
-        check=True,
+    env = dict(os.environ, PIP_TARGET=str(target), PIP_NO_DEPS="1")
+    env.pop("PYTHONPATH", None)
+    run = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        env=env,
+        cwd=target,
         capture_output=True,
+        text=True,
+        check=True,
     )
+    assert run.stdout.startswith("Installing book_utils @ git+file://")
     return target
 
 
-def test_the_installed_package_has_its_data_files(installed):
+def test_the_install_cell_installs_the_package_with_its_data_files(installed):
+    assert (installed / "book_utils" / "__init__.py").is_file()
     static = installed / "book_utils" / "_static"
     shipped = sorted(p.name for p in (ROOT / "book_utils" / "_static").iterdir())
     assert shipped and sorted(p.name for p in static.iterdir()) == shipped

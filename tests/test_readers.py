@@ -167,3 +167,45 @@ def test_myst_the_generator_does_not_know_is_an_error(md):
 def test_book_build_is_not_installed_with_book_utils():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert re.search(r'packages = \["book_utils"\]', pyproject)
+
+
+def test_a_doc_link_to_a_page_that_is_not_a_chapter_shows_its_title():
+    # glossary.md's heading, read from the file: no reader notebook to link to
+    title = re.search(r"^# +(.+)$", (ROOT / "glossary.md").read_text(), re.M)[1]
+    assert _convert("see {doc}`../glossary`") == f"see {title}"
+
+
+def test_a_cell_that_raises_on_purpose_prints_its_error_so_run_all_goes_on():
+    cell = {
+        "cell_type": "code",
+        "id": "x",
+        "metadata": {"tags": ["raises-exception"]},
+        "execution_count": 3,
+        "source": ["f(0.7)"],
+        "outputs": [
+            {
+                "output_type": "error",
+                "ename": "ValueError",
+                "evalue": "bad",
+                "traceback": [],
+            }
+        ],
+    }
+    new = readers._caught(cell, "chapters/x")
+    code = "".join(new["source"])
+    namespace = {}
+
+    def f(y):
+        raise ValueError("bad")
+
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(code, {"f": f}, namespace)  # noqa: S102 (the generated cell)
+    assert printed.getvalue() == "ValueError: bad\n"
+    assert new["outputs"] == [
+        {"name": "stdout", "output_type": "stream", "text": ["ValueError: bad\n"]}
+    ]
+    assert "tags" not in new["metadata"]
