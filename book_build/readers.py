@@ -12,7 +12,8 @@ raw.  This module writes ``notebooks/NN_name.ipynb`` for every chapter that
   equation's place in its chapter); ``{eq}`` becomes "(N.k)";
 * ``{glue:text}`name:fmt``` becomes the glued value formatted as the website
   formats it (myst-nb's own ``format_plain_text`` on the stored ``text/plain``);
-* ``{term}`` becomes the term, ``{doc}`` a link to the other reader notebook,
+* ``{term}`` becomes the term (a link into the website's glossary when
+  ``html: baseurl:`` in ``_config.yml`` says where the website is), ``{doc}`` a link to the other reader notebook,
   ``{ref}`` the section's title (or "Exercise N.k"), ``{cite}`` "Author
   (Year)" from ``references.bib``; targets are dropped;
 * an exercise becomes a bold "Exercise N.k" paragraph; its solution, prose and
@@ -111,6 +112,9 @@ class Book:
     titles: dict[str, str] = field(default_factory=dict)  # docname -> title
     labels: dict[str, Label] = field(default_factory=dict)
     citations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    site_url: str = ""  # html: baseurl: in _config.yml, where the website lives
+    glossary: str | None = None  # the docname of the page with the {glossary}
+    terms: dict[str, str] = field(default_factory=dict)  # lower case -> as defined
 
     def reader_path(self, doc: str) -> pathlib.Path:
         return self.root / READERS_DIR / (pathlib.PurePosixPath(doc).name + ".ipynb")
@@ -283,12 +287,27 @@ def load_book(root: pathlib.Path = ROOT) -> Book:
     url, branch = repository(root)
     chapters, numbers = toc_chapters(root)
     book = Book(root, url, branch, chapters, numbers)
+    book.site_url = ((read_config(root).get("html") or {}).get("baseurl") or "").strip()
     for doc in toc_docs(root):
         page = root / f"{doc}.md"
         if page.exists():
-            heading = re.search(r"^# +(.+?)\s*$", page.read_text(), re.M)
+            text = page.read_text()
+            heading = re.search(r"^# +(.+?)\s*$", text, re.M)
             if heading:
                 book.titles[doc] = heading.group(1)
+            block = re.search(
+                r"^(`{3,}|:{3,})\{glossary\}.*?\n(.*?)^\1", text, re.M | re.S
+            )
+            if block:
+                book.glossary = doc
+                for line in block.group(2).split("\n"):
+                    # a term is an unindented line (its definition is indented)
+                    if (
+                        line.strip()
+                        and not line[0].isspace()
+                        and not line.startswith(":")
+                    ):
+                        book.terms[line.strip().lower()] = line.strip()
     scan_labels(book)
     book.citations = _load_citations(root)
     return book
@@ -296,6 +315,22 @@ def load_book(root: pathlib.Path = ROOT) -> Book:
 
 # --------------------------------------------------------------------------
 # Markdown
+
+
+def term_anchor(term: str) -> str:
+    """The id Sphinx gives a glossary term (``term-Newton-Raphson-method``)."""
+    from sphinx.util.nodes import _make_id
+
+    return _make_id(f"term-{term}")
+
+
+def term_url(book: Book, term: str) -> str | None:
+    """The term in the website's glossary, when ``html: baseurl:`` says where."""
+    if not (book.site_url and book.glossary):
+        return None
+    # Sphinx matches terms regardless of case; the anchor has the defined case
+    term = book.terms.get(term.lower(), term)
+    return f"{book.site_url.rstrip('/')}/{book.glossary}.html#{term_anchor(term)}"
 
 
 def _glue_values(nb: dict) -> dict[str, str]:
@@ -373,7 +408,9 @@ class Converter:
                 self.fail(f"{{eq}} of a {label.kind} label {target!r}")
             return self._link_to(label.doc, f"({label.number})")
         if name == "term":
-            return text if text is not None else target
+            shown = text if text is not None else target
+            url = term_url(self.book, target)
+            return f"[{shown}]({url})" if url else shown
         if name == "doc":
             parent = pathlib.PurePosixPath(self.doc).parent
             doc = posixpath.normpath(posixpath.join(parent.as_posix(), target))

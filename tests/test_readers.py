@@ -209,3 +209,19 @@ def test_a_cell_that_raises_on_purpose_prints_its_error_so_run_all_goes_on():
         {"name": "stdout", "output_type": "stream", "text": ["ValueError: bad\n"]}
     ]
     assert "tags" not in new["metadata"]
+
+
+def test_a_term_links_to_the_website_glossary_only_when_its_url_is_configured():
+    assert BOOK.glossary == "glossary"
+    book = readers.load_book(ROOT)
+    book.site_url = ""
+    conv = readers.Converter(book, BOOK.chapters[0], {"cells": []})
+    assert conv.block("{term}`convex <Convex function>`") == "convex"
+    book.site_url = "https://example.org/book/"
+    assert conv.block("{term}`convex <Convex function>`") == (
+        "[convex](https://example.org/book/glossary.html#term-Convex-function)"
+    )
+    # terms match regardless of case, as in Sphinx; the anchor has the glossary's case
+    assert conv.block("{term}`cross-entropy`") == (
+        "[cross-entropy](https://example.org/book/glossary.html#term-Cross-entropy)"
+    )

@@ -72,3 +72,27 @@ def test_the_reader_notebook_numbers_equations_and_exercises_as_the_page(doc):
     prose = re.sub(r"^(`{3,}).*?^\1", "", md, flags=re.M | re.S)  # not code
     headings = re.findall(r"^#{1,6} ([\d.]+)\. ", prose, re.M)
     assert headings == page_sections
+
+
+def test_every_term_the_chapters_use_has_its_anchor_in_the_built_glossary():
+    # the anchors of the glossary links the reader notebooks get once
+    # `html: baseurl:` is set
+    page = (SITE / f"{BOOK.glossary}.html").read_text()
+    ids = set(re.findall(r'id="([^"]+)"', page))
+    terms = set()
+    for doc in BOOK.chapters:
+        nb = json.loads((ROOT / f"{doc}.ipynb").read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                for content in re.findall(
+                    r"\{term\}`([^`]*)`", "".join(cell["source"])
+                ):
+                    explicit = re.match(r"^.*<([^<>]+)>$", content, re.S)
+                    terms.add(explicit[1] if explicit else content)
+    assert terms
+    url = {t: readers.term_url(BOOK, t) for t in terms}
+    assert all(u is None for u in url.values()) == (not BOOK.site_url)
+    missing = {
+        t for t in terms if readers.term_anchor(BOOK.terms.get(t.lower(), t)) not in ids
+    }
+    assert not missing
