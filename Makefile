@@ -74,10 +74,12 @@ readers: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(if $(ONLY),--only $(ONLY))
 
-## lab: JupyterLab on the reader notebooks (plain Jupyter markdown: the chapters
-## read as on the website, sliders working); LAB_DIR=chapters for the MyST sources
-LAB_DIR ?= notebooks
-lab: readers
+## lab: JupyterLab on working copies of the reader notebooks, in lab/ (plain Jupyter
+## markdown: the chapters read as on the website, sliders working; running and saving
+## them leaves notebooks/ alone); LAB_DIR=chapters for the MyST sources
+LAB_DIR ?= lab
+lab: $(STAMP)
+	$(BIN)/python -m book_build.readers --lab-copy lab
 	$(BIN)/jupyter lab $(LAB_DIR)
 
 clean:

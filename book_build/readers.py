@@ -850,9 +850,30 @@ def out_of_date(root: pathlib.Path = ROOT) -> list[str]:
     return problems
 
 
+def copy_for_lab(dest: pathlib.Path, root: pathlib.Path = ROOT) -> list[pathlib.Path]:
+    """Working copies of the reader notebooks for `make lab`, in ``dest``.
+
+    Running a notebook in JupyterLab saves its outputs into the file; working on
+    copies keeps the committed ``notebooks/`` as ``make readers`` made them.  A
+    copy is (re)made when it is missing or older than its reader notebook (the
+    chapter changed); otherwise the reader's own copy, with its edits, stays.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for path in sorted((root / READERS_DIR).glob("*.ipynb")):
+        target = dest / path.name
+        if not target.exists() or target.stat().st_mtime < path.stat().st_mtime:
+            target.write_bytes(path.read_bytes())
+            copied.append(target)
+    return copied
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="only report stale files")
+    parser.add_argument(
+        "--lab-copy", metavar="DIR", help="also refresh working copies in DIR"
+    )
     args = parser.parse_args(argv)
     if args.check:
         problems = out_of_date()
@@ -866,6 +887,9 @@ def main(argv=None) -> int:
         print("wrote", p.relative_to(ROOT))
     if not changed:
         print(f"{READERS_DIR}/ is up to date")
+    if args.lab_copy:
+        for p in copy_for_lab(pathlib.Path(args.lab_copy)):
+            print("copied", p)
     return 0
 
 

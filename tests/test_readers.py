@@ -10,6 +10,7 @@ small examples whose expected text is worked out by hand.
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -225,3 +226,20 @@ def test_a_term_links_to_the_website_glossary_only_when_its_url_is_configured():
     assert conv.block("{term}`cross-entropy`") == (
         "[cross-entropy](https://example.org/book/glossary.html#term-Cross-entropy)"
     )
+
+
+def test_make_lab_works_on_copies_that_keep_a_readers_edits(tmp_path):
+    root = tmp_path / "book"
+    (root / readers.READERS_DIR).mkdir(parents=True)
+    reader = root / readers.READERS_DIR / "01_x.ipynb"
+    reader.write_text("generated")
+    lab = tmp_path / "lab"
+    assert readers.copy_for_lab(lab, root) == [lab / "01_x.ipynb"]
+    (lab / "01_x.ipynb").write_text("run and saved by the reader")
+    assert readers.copy_for_lab(lab, root) == []
+    assert (lab / "01_x.ipynb").read_text() == "run and saved by the reader"
+    later = (lab / "01_x.ipynb").stat().st_mtime + 10
+    reader.write_text("the chapter changed")
+    os.utime(reader, (later, later))
+    assert readers.copy_for_lab(lab, root) == [lab / "01_x.ipynb"]
+    assert (lab / "01_x.ipynb").read_text() == "the chapter changed"
