@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test lint unit notebooks build-test browser browser-tests site-report execute lab bench clean
+.PHONY: book test lint unit notebooks build-test browser browser-tests site-report execute readers lab bench clean
 
 # The virtual environment, rebuilt whenever the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -40,8 +40,8 @@ test: lint
 	@$(MAKE) --no-print-directory browser-tests
 
 lint: $(STAMP)
-	$(BIN)/ruff check book_utils tests benchmarks chapters tools
-	$(BIN)/ruff format --check book_utils tests benchmarks chapters tools
+	$(BIN)/ruff check book_utils book_build tests benchmarks chapters
+	$(BIN)/ruff format --check book_utils book_build tests benchmarks chapters
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q --ignore=tests/browser
@@ -49,11 +49,11 @@ unit: $(STAMP)
 ## notebooks: every chapter under nbval, on the machine's default CPU configuration
 ## and imitating three others (AVX2 BLAS, generic BLAS, numpy without AVX-512)
 notebooks: $(STAMP)
-	$(BIN)/python tools/nbval_configs.py
+	$(BIN)/python -m book_build.nbval_configs
 
 # The test build executes the notebooks as a typical laptop would (AVX2 BLAS, numpy
 # without AVX-512) where this CPU can imitate one; `make book` uses the default.
-LAPTOP_ENV := $(shell $(PYTHON) tools/nbval_configs.py --laptop-env)
+LAPTOP_ENV := $(shell $(PYTHON) book_build/nbval_configs.py --laptop-env)
 build-test: $(STAMP) $(CACHE_STAMP)
 	@echo "build-test: executing under $(or $(LAPTOP_ENV),the default configuration (this CPU cannot imitate an AVX2 laptop))"
 	$(LAPTOP_ENV) BOOK_STATIC_EXPLORERS=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
@@ -71,19 +71,30 @@ browser-tests: $(STAMP)
 site-report: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -q -k "slider or self_contained or phone"
 
-## execute: run the notebooks (or NB=chapters/x.ipynb) top to bottom and store their outputs
+## execute: run the notebooks (or NB=chapters/x.ipynb) top to bottom and store their
+## outputs, then regenerate the reader notebooks
 execute: $(STAMP)
 	$(BIN)/ruff check --fix --quiet chapters
 	$(BIN)/ruff format chapters
-	$(BIN)/python tools/execute.py $(or $(NB),chapters/*.ipynb)
+	$(BIN)/python -m book_build.execute $(or $(NB),chapters/*.ipynb)
+	$(BIN)/python -m book_build.readers
+
+## readers: regenerate notebooks/ (the reader notebooks) from the chapters' stored
+## outputs; commit the result (a unit test fails while they are out of date)
+readers: $(STAMP)
+	$(BIN)/python -m book_build.readers
 
 ## bench: time the build, the tests, the explorers and the fits (ONLY=fits,explorers for some)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(if $(ONLY),--only $(ONLY))
 
-## lab: JupyterLab on the chapters, sliders working
+## lab: JupyterLab on working copies of the reader notebooks, in lab/ (plain Jupyter
+## markdown: the chapters read as on the website, sliders working; running and saving
+## them leaves notebooks/ alone); LAB_DIR=chapters for the MyST sources
+LAB_DIR ?= lab
 lab: $(STAMP)
-	$(BIN)/jupyter lab chapters
+	$(BIN)/python -m book_build.readers --lab-copy lab
+	$(BIN)/jupyter lab $(LAB_DIR)
 
 clean:
 	rm -rf _build

@@ -9,6 +9,12 @@ Only the digits the prose shows are stored.  A full-precision ``repr`` such as
 ``-12.889634222131416`` would tie the stored notebook to the last bits of one
 machine's arithmetic (another CPU's BLAS or SIMD loops print ``...415``), so
 ``glue`` rounds the value to ``fmt`` before it is shown or stored.
+
+:func:`glue` writes the output that ``myst_nb.glue`` writes (the value's
+``text/plain`` display, tagged in the output's metadata with
+``{"scrapbook": {"name": ..., "mime_prefix": ""}}``), with IPython alone, so
+that the reader notebooks run where myst-nb is not installed (Colab, a
+download); the book build still finds the glued values in those outputs.
 """
 
 from __future__ import annotations
@@ -57,7 +63,9 @@ def glue(name: str, value, fmt: str | None = None):
     exactly the digits that spec shows, so the notebook's output is the same
     on every machine.  It may be left out for integers only.
     """
-    from myst_nb import glue as _myst_glue  # imported here: only needed when called
+    # IPython is imported here: importing book_utils should not need a shell
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display
 
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"glue name must be an identifier, got {name!r}")
@@ -78,4 +86,6 @@ def glue(name: str, value, fmt: str | None = None):
         value = int(value)
     else:
         value = _rounded(value, fmt)
-    _myst_glue(name, value, display=True)
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": ""}
+    display(bundle, raw=True, metadata=metadata)

@@ -168,7 +168,8 @@ def test_reexecuting_a_chapter_leaves_no_diff(tmp_path):
     if os.uname().machine == "x86_64":
         env["OPENBLAS_CORETYPE"] = "Prescott"
     subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "execute.py"), str(copy)],
+        [sys.executable, "-m", "book_build.execute", str(copy)],
+        cwd=ROOT,
         env=env,
         check=True,
         capture_output=True,

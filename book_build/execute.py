@@ -11,7 +11,7 @@ when or where it ran, so re-executing an unchanged chapter leaves no diff:
   in an order fixed by the notebook (``000…001``, ...), in the outputs and in
   the saved widget state alike, so JupyterLab still finds each widget's state.
 
-Usage: ``python tools/execute.py chapters/01_x.ipynb [...]``
+Usage: ``python -m book_build.execute chapters/01_x.ipynb [...]``
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def execute(path: Path) -> None:
 
 def main(paths: list[str]) -> None:
     if not paths:
-        raise SystemExit("usage: python tools/execute.py NOTEBOOK.ipynb [...]")
+        raise SystemExit("usage: python -m book_build.execute NOTEBOOK.ipynb [...]")
     for p in paths:
         print(f"executing {p}", flush=True)
         execute(Path(p))

@@ -16,8 +16,8 @@ A configuration this CPU cannot run is skipped with the reason printed.  The
 configurations run side by side (one pytest per configuration, the notebooks
 of each in turn) and the script prints one line per configuration.
 
-Usage: ``python tools/nbval_configs.py [NOTEBOOK ...]`` (default: chapters/);
-``python tools/nbval_configs.py --laptop-env`` prints the environment of a
+Usage: ``python -m book_build.nbval_configs [NOTEBOOK ...]`` (default: chapters/);
+``python book_build/nbval_configs.py --laptop-env`` prints the environment of a
 typical laptop (AVX2 BLAS, numpy without AVX-512) for the test build, or
 nothing where this CPU cannot imitate one.
 """
