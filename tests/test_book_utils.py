@@ -17,7 +17,6 @@ from hypothesis import strategies as hst
 from hypothesis.extra import numpy as hnp
 
 import book_utils as bu
-from book_utils.prose import _rounded
 
 EPS = np.finfo(np.float64).eps
 FEW = settings(deadline=None, max_examples=60)
@@ -505,41 +504,3 @@ def test_normal_log_likelihood_refuses_bad_input():
         bu.normal_log_likelihood([math.inf], 0.0, 1.0)
     with pytest.raises(ValueError, match="mu contains NaN"):
         bu.normal_log_likelihood([1.0], math.nan, 1.0)
-
-
-# --- glue: only the digits the prose shows are stored -----------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "fmt", "stored"),
-    [
-        (-12.889634222131416, ".3f", -12.89),
-        (0.00390625, ".8f", 0.00390625),
-        (0.00390625, ".1%", 0.004),
-        (0.123, ".1%", 0.123),  # via Decimal: not 0.12300000000000001
-        (8.881784197001252e-16, ".2e", 8.88e-16),
-        (1234567.8, ",.0f", 1234568.0),
-        (1195, ",", 1195),
-        (7, "d", 7),
-    ],
-)
-def test_glue_stores_what_the_format_shows(value, fmt, stored):
-    got = _rounded(value, fmt)
-    assert got == stored and type(got) is type(stored)
-    assert format(got, fmt) == format(value, fmt)
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (("x", 0.1), "needs fmt"),
-        (("x", 0.1, ".4g"), "not one of the book's specs"),
-        (("x", 2.5, "d"), "whole numbers"),
-        (("x", float("inf"), ".2f"), "finite"),
-        (("x", "0.1", ".2f"), "takes a number"),
-        (("1x", 1), "identifier"),
-    ],
-)
-def test_glue_rejects_what_it_cannot_store_exactly(args, message):
-    with pytest.raises(ValueError, match=message):
-        bu.glue(*args)
