@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test lint unit notebooks build-test browser browser-tests site-report execute readers lab bench clean
+.PHONY: book test lint unit notebooks build-test browser browser-tests site-checks lab-check browser-timing site-report execute readers lab bench clean
 
 # The virtual environment, rebuilt whenever the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -34,10 +34,13 @@ book: $(STAMP) $(CACHE_STAMP)
 ## test: the whole suite (lint, unit tests, notebooks under nbval, the build,
 ## the built website in headless Chromium)
 # The slow parts run side by side (the build executes the notebooks on one core
-# while nbval uses the other); each part's output is printed when it ends.
+# while nbval uses the other, and the site's checks follow the build); each part's
+# output is printed when it ends.  The browser tests that time the sliders run
+# last, alone, so that nothing else competes for the CPU while they measure.
+TIMED := slider or phone
 test: lint
-	@$(MAKE) --no-print-directory -j3 --output-sync=target unit notebooks build-test
-	@$(MAKE) --no-print-directory browser-tests
+	@$(MAKE) --no-print-directory -j4 --output-sync=target unit notebooks site-checks lab-check
+	@$(MAKE) --no-print-directory browser-timing
 
 lint: $(STAMP)
 	$(BIN)/ruff check book_utils book_build tests benchmarks chapters
@@ -65,7 +68,20 @@ browser: build-test
 	@$(MAKE) --no-print-directory browser-tests
 
 browser-tests: $(STAMP)
+	rm -f _build/browser-report.json
 	$(BIN)/python -m pytest tests/browser -q
+
+# the parts of `make test`: the site's untimed checks (after the build), JupyterLab
+# on the reader notebooks (needs no build), the timed slider checks
+site-checks: build-test
+	rm -f _build/browser-report.json
+	$(BIN)/python -m pytest tests/browser -q --ignore=tests/browser/test_lab.py -k "not ($(TIMED))"
+
+lab-check: $(STAMP)
+	$(BIN)/python -m pytest tests/browser/test_lab.py -q
+
+browser-timing: $(STAMP)
+	$(BIN)/python -m pytest tests/browser -q --ignore=tests/browser/test_lab.py -k "$(TIMED)"
 
 ## site-report: only the table of pages
 site-report: $(STAMP)

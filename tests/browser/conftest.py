@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 
 import pytest
 from sitetools import (
     CHROMIUM_ARGS,
     REPORT,
+    REPORT_FILE,
     SCREENS,
     SITE,
     chromium_path,
@@ -130,9 +132,22 @@ def _fmt(value, spec: str, unit: str = "") -> str:
     return "-" if value is None else f"{value:{spec}}{unit}"
 
 
+def pytest_sessionfinish(session):
+    # `make test` runs the browser tests in two parts (the timing tests alone,
+    # at the end): each part adds its measurements to one file, and the table
+    # shows them all.
+    if not REPORT:
+        return
+    merged = json.loads(REPORT_FILE.read_text()) if REPORT_FILE.exists() else {}
+    for page, row in REPORT.items():
+        merged.setdefault(page, {}).update(row)
+    REPORT_FILE.write_text(json.dumps(merged, indent=1, sort_keys=True))
+
+
 def pytest_terminal_summary(terminalreporter):
     if not REPORT:
         return
+    report = json.loads(REPORT_FILE.read_text()) if REPORT_FILE.exists() else REPORT
     write = terminalreporter.write_line
     write("")
     write(
@@ -158,8 +173,8 @@ def pytest_terminal_summary(terminalreporter):
     )
     write(header)
     write("-" * len(header))
-    for page in sorted(REPORT):
-        row = REPORT[page]
+    for page in sorted(report):
+        row = report[page]
         cells = [
             page,
             str(row.get("sliders", "?")),

@@ -25,8 +25,10 @@ SCREENS = {
     "desktop2x": (1280, 900, 2),
     "phone": (390, 844, 2),
 }
-# What the measurements table (printed at the end of the run) collects.
+# What the measurements table (printed at the end of the run) collects, and
+# where each run adds it (`make browser-tests` starts the file afresh).
 REPORT: dict[str, dict] = {}
+REPORT_FILE = SITE.parent / "browser-report.json"
 
 
 def chromium_path() -> str | None:
