@@ -23,7 +23,6 @@ import numbers
 
 import numpy as np
 
-
 # dtype kinds of real numbers: booleans, signed and unsigned integers, floats
 _REAL_KINDS = frozenset("biuf")
 
@@ -46,9 +45,7 @@ def as_float_array(x, name: str) -> np.ndarray:
             f"{name} must be a number or a rectangular array of numbers; "
             f"got {_short(x)}"
         ) from exc
-    if raw.dtype.kind == "O" and all(
-        isinstance(v, numbers.Real) for v in raw.flat
-    ):
+    if raw.dtype.kind == "O" and all(isinstance(v, numbers.Real) for v in raw.flat):
         raw = raw.astype(np.float64)
     if raw.dtype.kind not in _REAL_KINDS:
         raise TypeError(

@@ -81,7 +81,9 @@ def _find_separation(X: np.ndarray, y: np.ndarray) -> Separation | None:
     A_ub = sparse.hstack([sparse.csr_array(-SX), sparse.eye_array(n)], format="csr")
     cost = np.r_[np.zeros(k), -np.ones(n)]
     bounds = [(None, None)] * k + [(0.0, 1.0)] * n
-    res = optimize.linprog(cost, A_ub=A_ub, b_ub=np.zeros(n), bounds=bounds, method="highs")
+    res = optimize.linprog(
+        cost, A_ub=A_ub, b_ub=np.zeros(n), bounds=bounds, method="highs"
+    )
     if res.status != 0 or -res.fun < 0.5:
         return None
     rows = np.flatnonzero(res.x[k:] > 0.5)

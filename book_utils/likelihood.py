@@ -8,6 +8,7 @@ exact to float64 rounding, not just to the accuracy of a running sum.
 from __future__ import annotations
 
 import math
+
 import numpy as np
 
 from ._validate import (

@@ -157,7 +157,10 @@ def separation_cases():
     y = np.r_[np.ones(8), np.zeros(8), [0, 1, 0, 1, 1, 0]]
     cases["quasi-2d"] = (np.column_stack([x1, x2]), y)
     # quasi-complete with one 1 alone at the top (x = 5): only it is separated
-    cases["quasi-one-row"] = ([0.0, 1.0, 2.0, 3.0, 5.0, 1.5, 2.5], [0, 1, 0, 1, 1, 1, 0])
+    cases["quasi-one-row"] = (
+        [0.0, 1.0, 2.0, 3.0, 5.0, 1.5, 2.5],
+        [0, 1, 0, 1, 1, 1, 0],
+    )
     # overlapping: an MLE exists
     cases["overlap-1d"] = (OVERLAP_X, OVERLAP_Y)
     x = rng.normal(size=(30, 2))
@@ -324,7 +327,9 @@ def test_categorical_cross_entropy_of_a_near_certain_class():
     assert got == pytest.approx(expected, rel=1e-15)
     assert got > 0
     # binary case: the same as the binary cross-entropy from logits
-    assert got == pytest.approx(bu.binary_cross_entropy_with_logits(0, -40.0), rel=1e-15)
+    assert got == pytest.approx(
+        bu.binary_cross_entropy_with_logits(0, -40.0), rel=1e-15
+    )
 
 
 @pytest.mark.parametrize(
@@ -386,9 +391,20 @@ def test_log_softmax_along_each_axis():
         (lambda: bu.bernoulli_log_likelihood([1, 0], [0.5 + 0j, 0.5]), "p"),
         (lambda: bu.binary_cross_entropy_with_logits([1, 0], ["1", "2"]), "z"),
         (lambda: bu.categorical_cross_entropy(["a"], [[0.0, 1.0]]), "y"),
-        (lambda: bu.fit_logistic([[1.0, 2.0], [1.0, 3.0], [1.0, 4.0]], ["a", "b", "a"]), "y"),
-        (lambda: bu.fit_logistic([[1 + 1j, 2.0], [1.0, 3.0], [1.0, 4.0]], [0, 1, 0]), "X"),
-        (lambda: bu.fit_normal_linear([[1.0, 2.0], [1.0, 3.0], [1.0, 5.0]], "abc"), "y"),
+        (
+            lambda: bu.fit_logistic(
+                [[1.0, 2.0], [1.0, 3.0], [1.0, 4.0]], ["a", "b", "a"]
+            ),
+            "y",
+        ),
+        (
+            lambda: bu.fit_logistic([[1 + 1j, 2.0], [1.0, 3.0], [1.0, 4.0]], [0, 1, 0]),
+            "X",
+        ),
+        (
+            lambda: bu.fit_normal_linear([[1.0, 2.0], [1.0, 3.0], [1.0, 5.0]], "abc"),
+            "y",
+        ),
         (lambda: bu.correct_digits("a", 1.0), "estimate"),
         (lambda: bu.correct_digits(1.0, 1.0, max_digits="15"), "max_digits"),
         (lambda: bu.one_hot([0, 1], 2.0), "n_classes"),
@@ -422,7 +438,9 @@ def test_booleans_count_as_0_and_1_in_data():
         bu.fit_logistic(X, y).params, bu.fit_logistic(X, y.astype(float)).params
     )
     assert bu.sigmoid(True) == bu.sigmoid(1.0)
-    assert bu.bernoulli_log_likelihood([True, False], 0.5) == pytest.approx(2 * math.log(0.5))
+    assert bu.bernoulli_log_likelihood([True, False], 0.5) == pytest.approx(
+        2 * math.log(0.5)
+    )
 
 
 def test_real_objects_are_accepted():
