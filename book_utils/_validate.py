@@ -1,24 +1,80 @@
 """Argument checks shared by the public functions (private module).
 
-Every check raises ``ValueError`` with a message that names the argument and
-the problem, so that a learner who passes bad data reads what went wrong
-instead of meeting a silent ``nan`` further down.
+Every check raises an error with a message that names the argument and the
+problem, so that a learner who passes bad data reads what went wrong instead of
+meeting a silent ``nan`` further down.  Two kinds of mistake, two exception
+types:
+
+- ``TypeError``: the input is not real numbers at all: a string, bytes, a
+  complex number (even one with a zero imaginary part: it is refused, not
+  truncated), a date, ``None`` or any other object.  An object array is
+  accepted only if every element is a real number (``numbers.Real``: a
+  Python int too large for int64, a ``Fraction``, a float in a pandas
+  object column).  In data arrays booleans are accepted as the numbers 0 and
+  1, as NumPy and Python treat them, so ``y = x > 0`` is a valid label
+  array; a single parameter (a level, an index, a count) refuses a bool.
+- ``ValueError``: real numbers with a wrong value or shape (NaN, infinity, a
+  label that is not 0 or 1, lengths that differ, a ragged list, ...).
 """
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+
+# dtype kinds of real numbers: booleans, signed and unsigned integers, floats
+_REAL_KINDS = frozenset("biuf")
+
+
+def _short(x) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def as_float_array(x, name: str) -> np.ndarray:
-    """Return ``x`` as a float64 array, refusing NaN and non-numeric input."""
+    """Return ``x`` as a float64 array, refusing NaN and non-real input.
+
+    Raises ``TypeError`` (naming ``name``) unless every element is a real
+    number (bool, int or float); see the module docstring.
+    """
     try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numeric, got {x!r}") from exc
+        raw = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # a ragged list, an odd object
+        raise ValueError(
+            f"{name} must be a number or a rectangular array of numbers; "
+            f"got {_short(x)}"
+        ) from exc
+    if raw.dtype.kind == "O" and all(isinstance(v, numbers.Real) for v in raw.flat):
+        raw = raw.astype(np.float64)
+    if raw.dtype.kind not in _REAL_KINDS:
+        raise TypeError(
+            f"{name} must hold real numbers (int, float or bool); got "
+            f"{_short(x)} of dtype {raw.dtype}"
+        )
+    arr = raw.astype(np.float64, copy=False)
     if np.isnan(arr).any():
         raise ValueError(f"{name} contains NaN")
     return arr
+
+
+def real_scalar(value, name: str) -> float:
+    """A single real number given as a parameter (not data): ``TypeError``
+    unless it is an int or float (a bool is refused here: ``True`` is no
+    sensible level or cap), ``ValueError`` unless it is finite."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {_short(value)}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return float(value)
+
+
+def integer_scalar(value, name: str, what: str = "an integer") -> int:
+    """A single integer parameter: ``TypeError`` unless it is an int (not a
+    bool, not a float such as 2.0)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be {what}, got {_short(value)}")
+    return int(value)
 
 
 def as_finite_array(x, name: str) -> np.ndarray:

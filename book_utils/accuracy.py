@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_finite_array, broadcast_pair, scalar_or_array
+from ._validate import as_finite_array, broadcast_pair, real_scalar, scalar_or_array
 
 
 def correct_digits(estimate, reference, *, max_digits: float = 15.0):
@@ -29,7 +29,7 @@ def correct_digits(estimate, reference, *, max_digits: float = 15.0):
     """
     est = as_finite_array(estimate, "estimate")
     ref = as_finite_array(reference, "reference")
-    if not (np.isfinite(max_digits) and max_digits > 0):
+    if not real_scalar(max_digits, "max_digits") > 0:
         raise ValueError(f"max_digits must be positive and finite; got {max_digits!r}")
     if (ref == 0).any():
         raise ValueError(

@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import optimize, sparse
 from scipy.linalg import solve_triangular
 
 from ._validate import as_finite_array, as_labels, check_rank, design_matrix
@@ -20,9 +21,9 @@ class PerfectSeparationWarning(UserWarning):
     """The inputs separate the labels, completely or quasi-completely: no finite
     MLE exists.  Chapter 5.
 
-    ``observations`` holds the (0-based) row numbers of the observations whose
-    fitted probabilities sit at 0 or 1, within ``AT_BOUND`` of their labels:
-    every row under complete separation, some of them under quasi-complete
+    ``observations`` holds the (0-based) row numbers of the separated
+    observations (``LogisticFit.separation.rows``): every row under complete
+    separation, those off the separating boundary under quasi-complete
     separation.
     """
 
@@ -31,40 +32,88 @@ class PerfectSeparationWarning(UserWarning):
         self.observations = np.asarray(observations, dtype=np.intp)
 
 
-# A fitted probability within this of its label counts as "at 0 or 1" (the
-# threshold statsmodels uses for its own perfect-prediction check).
-AT_BOUND = 1e-8
 _LISTED = 10  # row numbers quoted in a warning; the rest are counted
 
 
-def _at_bound(y, p, p_prev) -> np.ndarray:
-    """Rows whose fitted probability is within AT_BOUND of the label and was
-    not further from it at the previous iterate."""
-    gap = np.abs(y - p)
-    return np.flatnonzero((gap < AT_BOUND) & (gap <= np.abs(y - p_prev)))
+@dataclass(frozen=True)
+class Separation:
+    """Proof from the data that no finite MLE exists.  Chapter 5.
+
+    ``direction`` is a coefficient vector d (unit length) with
+    (2 y_i - 1) x_i . d >= 0 for every row i: moving the coefficients along d
+    never lowers any observation's likelihood, so the log-likelihood keeps
+    rising towards a supremum it never reaches.  ``rows`` are the observations
+    with (2 y_i - 1) x_i . d > 0, the largest such set over all directions (the
+    "separated" rows; each is fitted ever closer to its label).  ``kind`` is
+    ``"complete"`` when that is every row, and ``"quasi-complete"`` when some
+    rows lie on the boundary x . d = 0 for every such d.
+    """
+
+    kind: str
+    rows: np.ndarray
+    direction: np.ndarray
 
 
-def _separation_warning(y, at_bound, complete: bool) -> PerfectSeparationWarning:
-    """The warning for a fit that stopped without converging because the
-    fitted probabilities of some observations ran to 0 or 1."""
-    if complete:
+def find_separation(X, y) -> Separation | None:
+    """Whether the labels ``y`` are separated by the columns of ``X``: a
+    :class:`Separation` if they are (no finite MLE exists), None if not (for
+    a full-rank X, the MLE then exists and is unique).  Chapter 5.
+
+    Decided from the data alone, by one linear program (Konis 2007): with
+    s_i = 2 y_i - 1, maximise sum_i t_i over d and t subject to
+    0 <= t_i <= 1 and t_i <= s_i x_i . d.  Since t_i >= 0, any feasible d has
+    s_i x_i . d >= 0 for all i, and since d can be scaled up, the optimum sets
+    t_i = 1 exactly on the rows that some such d separates strictly (the
+    rows of the sum of two such directions are the union of theirs), and 0 on
+    the rest.  :func:`fit_logistic` calls this only when its iterations do
+    not converge, so a fit that converges pays nothing for it.
+    """
+    X, y = design_matrix(X, y)
+    y = as_labels(y, "y")
+    return _find_separation(X, y)
+
+
+def _find_separation(X: np.ndarray, y: np.ndarray) -> Separation | None:
+    n, k = X.shape
+    scale = np.abs(X).max(axis=0)
+    scale[scale == 0] = 1.0
+    SX = (X / scale) * np.where(y == 1, 1.0, -1.0)[:, None]  # rows s_i x_i / scale
+    A_ub = sparse.hstack([sparse.csr_array(-SX), sparse.eye_array(n)], format="csr")
+    cost = np.r_[np.zeros(k), -np.ones(n)]
+    bounds = [(None, None)] * k + [(0.0, 1.0)] * n
+    res = optimize.linprog(
+        cost, A_ub=A_ub, b_ub=np.zeros(n), bounds=bounds, method="highs"
+    )
+    if res.status != 0 or -res.fun < 0.5:
+        return None
+    rows = np.flatnonzero(res.x[k:] > 0.5)
+    direction = res.x[:k] / scale
+    direction /= np.linalg.norm(direction)
+    kind = "complete" if rows.size == n else "quasi-complete"
+    return Separation(kind=kind, rows=rows, direction=direction)
+
+
+def _separation_warning(sep: Separation) -> PerfectSeparationWarning:
+    """The warning for a fit that stopped without converging on separated data."""
+    if sep.kind == "complete":
         return PerfectSeparationWarning(
             "perfect separation: the inputs separate the 0s from the 1s, so the "
             "likelihood has no finite maximum and the coefficients run off to "
             "infinity; the estimates returned are not an MLE",
-            np.arange(y.size),
+            sep.rows,
         )
-    listed = ", ".join(str(i) for i in at_bound[:_LISTED])
-    if at_bound.size > _LISTED:
-        listed += f", ... ({at_bound.size} in all)"
+    listed = ", ".join(str(i) for i in sep.rows[:_LISTED])
+    if sep.rows.size > _LISTED:
+        listed += f", ... ({sep.rows.size} in all)"
     return PerfectSeparationWarning(
         f"quasi-complete separation: observations {listed} (rows of X, numbered "
-        f"from 0) have fitted probabilities within {AT_BOUND:.0e} of their labels "
-        "(0 or 1) and were still moving towards them; the inputs separate "
-        "them from the rest, whose labels overlap, so the likelihood has no finite "
-        "maximum and some coefficients run off to infinity; the estimates returned "
-        "are not an MLE",
-        at_bound,
+        "from 0) are separated: a direction of the coefficients puts each of them "
+        "on its label's side of a boundary and every other observation on the "
+        "boundary itself, whose labels overlap; along it the likelihood keeps "
+        "rising, so it has no finite maximum and some coefficients run off to "
+        "infinity; the estimates returned are not an MLE (see the fit's "
+        "separation field)",
+        sep.rows,
     )
 
 
@@ -85,6 +134,10 @@ class LogisticFit:
     n_iter: int
     converged: bool
     history: FitHistory
+    # Set only when the fit did not converge and the data are separated (no
+    # finite MLE); None otherwise.  A converged fit has found the MLE, so its
+    # data are not separated.
+    separation: Separation | None = None
 
 
 @dataclass(frozen=True)
@@ -104,19 +157,31 @@ def _blocks(n: int):
     return (slice(start, start + _BLOCK_ROWS) for start in range(0, n, _BLOCK_ROWS))
 
 
-def _eta_p_and_log_lik(
+def _irls_weights(eta: np.ndarray) -> np.ndarray:
+    """The IRLS weights p (1 - p), p = sigmoid(eta), computed from the logits as
+    e / (1 + e)^2 with e = exp(-|eta|).
+
+    From p itself, 1 - p rounds to 0 from eta = 36.7 on (and loses digits long
+    before), so p (1 - p) would be 0 where the weight is e^-|eta| to full
+    relative accuracy.
+    """
+    e = np.exp(-np.abs(eta))
+    return e / ((1.0 + e) * (1.0 + e))
+
+
+def _eta_p_w_and_log_lik(
     X: np.ndarray, y: np.ndarray, beta: np.ndarray, offset: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """eta = X beta (+ offset), p = sigmoid(eta) and the log-likelihood, in one
-    blocked pass.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """eta = X beta (+ offset), p = sigmoid(eta), the IRLS weights p (1 - p) and
+    the log-likelihood, in one blocked pass.
 
     The log-likelihood is computed from the logits, log sigmoid(eta) for y = 1
     and log(1 - sigmoid(eta)) for y = 0, so that no probability is rounded to 0
-    before its log is taken; exp(-|eta|) serves both it and p, so neither can
-    overflow.
+    before its log is taken; exp(-|eta|) serves it, p and the weights (see
+    :func:`_irls_weights`), so none can overflow.
     """
     n = X.shape[0]
-    eta, p = np.empty(n), np.empty(n)
+    eta, p, w = np.empty(n), np.empty(n), np.empty(n)
     total = 0.0
     for b in _blocks(n):
         eta_b = X[b] @ beta
@@ -126,23 +191,26 @@ def _eta_p_and_log_lik(
         e = np.exp(-np.abs(eta_b))
         s = np.where(y[b] == 1, -eta_b, eta_b)  # -log-likelihood = softplus(s)
         total -= float(np.sum(np.maximum(s, 0.0) + np.log1p(e)))
-        p[b] = np.where(eta_b >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-    return eta, p, total
+        one_plus_e = 1.0 + e
+        p[b] = np.where(eta_b >= 0, 1.0 / one_plus_e, e / one_plus_e)
+        w[b] = e / (one_plus_e * one_plus_e)
+    return eta, p, w, total
 
 
 def _score_and_information(
-    X: np.ndarray, y: np.ndarray | None, p: np.ndarray
+    X: np.ndarray, y: np.ndarray | None, p: np.ndarray, w: np.ndarray
 ) -> tuple[np.ndarray | None, np.ndarray]:
     """The gradient X^T (y - p) (unless ``y`` is None) and the information
-    X^T W X, W = diag(p (1 - p)), in one blocked pass over X."""
+    X^T W X, W = diag(w), w = p (1 - p) from :func:`_irls_weights`, in one
+    blocked pass over X."""
     k = X.shape[1]
     grad = None if y is None else np.zeros(k)
     info = np.zeros((k, k))
     for b in _blocks(X.shape[0]):
-        Xb, p_b = X[b], p[b]
+        Xb = X[b]
         if grad is not None:
-            grad += Xb.T @ (y[b] - p_b)
-        Xs = Xb * np.sqrt(p_b * (1.0 - p_b))[:, None]
+            grad += Xb.T @ (y[b] - p[b])
+        Xs = Xb * np.sqrt(w[b])[:, None]
         info += Xs.T @ Xs
     return grad, info
 
@@ -174,32 +242,44 @@ def fit_logistic(
     """Logistic regression by maximum likelihood, with Newton-Raphson (= IRLS).
 
     Taught in chapter 5.  Each step solves (X^T W X) delta = X^T (y - p_hat),
-    the Hessian and gradient of the log-likelihood, and halves the step if the
-    log-likelihood would fall.  Stops when the largest parameter change is
-    below ``tol``.  Standard errors come from the inverse of X^T W X at the
-    estimate, as in ``statsmodels`` ``Logit``.
+    the Hessian and gradient of the log-likelihood (the weights W computed from
+    the logits, see :func:`_irls_weights`).  If the full step would lower the
+    log-likelihood, the step is halved until it does not (step halving: any
+    step that does not lower it is taken, so this is not an Armijo
+    sufficient-increase test).  Standard errors come from the inverse of
+    X^T W X at the estimate, as in ``statsmodels`` ``Logit``.
+
+    Stops when a step changes no fitted logit by more than ``tol``: when
+    sum_j max_i |x_ij| |delta_j|, a bound on max_i |x_i . delta|, is below
+    ``tol``.  The rule is scale-free: multiplying a column of X by c divides
+    its coefficient and its step by c and leaves the bound unchanged, so a
+    coefficient of 1e7 converges as one of 1 does (an absolute test on delta
+    could not be met in float64 there).  It does not stop on separated data,
+    where the logits of the separated rows keep changing by about the same
+    amount at every step (the Newton decrement, by contrast, goes to 0 there).
 
     ``offset`` (one number per row) is a known part of the linear predictor,
     eta = X beta + offset, with no coefficient of its own; chapter 8 uses it to
     fit a model with one coefficient held fixed (the profile likelihood).
 
     Raises ``ValueError`` for bad input (non-0/1 labels, fewer rows than
-    columns, rank-deficient X, an offset of the wrong length).  Warns once with :class:`PerfectSeparationWarning`
-    and returns ``converged=False`` when the data are separated, since then the
-    likelihood keeps rising as the coefficients run off to infinity:
+    columns, rank-deficient X, an offset of the wrong length) and ``TypeError``
+    for input that is not real numbers.  When the data are separated, the
+    likelihood keeps rising as the coefficients run off to infinity; the fit
+    returns ``converged=False``, sets ``separation`` (a :class:`Separation`
+    naming the separated rows) and warns once with
+    :class:`PerfectSeparationWarning`, naming them too.  Separation is decided
+    from the data, never from how far the iterations got:
 
     - complete separation is proved by the iterate itself, as soon as its
       logits put every 1 on the positive side and every 0 on the negative side;
-    - quasi-complete separation (a hyperplane separates the labels except for
-      observations lying on it) is diagnosed, as R's ``glm`` and statsmodels'
-      summary diagnose it, from the fitted probabilities: when the iterations
-      stop without converging (``max_iter`` reached, or X^T W X too
-      ill-conditioned to give a step that raises the likelihood) while some of
-      them are within ``AT_BOUND`` (1e-8) of their labels and still moving
-      towards them, the warning names those observations (also in its
-      ``observations``).
+    - otherwise, only if the iterations stop without converging (``max_iter``
+      reached, or X^T W X too ill-conditioned to give a step that raises the
+      likelihood), :func:`find_separation` decides it by a linear program.
+      A fit that converges never runs it.
 
-    Any other failure to converge warns with ``RuntimeWarning``.
+    A fit that stops without converging on data that are not separated warns
+    with ``RuntimeWarning`` and has ``separation=None``.
     """
     X, y = design_matrix(X, y)
     y = as_labels(y, "y")
@@ -213,9 +293,11 @@ def fit_logistic(
             )
     gram = X.T @ X
     _check_rank(X, gram)
+    # |x_i . delta| <= sum_j col_max_j |delta_j|: the largest change of a logit
+    col_max = np.abs(X).max(axis=0)
 
     beta = np.zeros(k)
-    eta, p, llf = _eta_p_and_log_lik(X, y, beta, offset)
+    eta, p, w, llf = _eta_p_w_and_log_lik(X, y, beta, offset)
     if offset is not None:
         # beta = 0 can be far off when the offset is large (every p near 0 or
         # 1, so W is tiny and the first Newton step huge).  Start instead where
@@ -224,10 +306,10 @@ def fit_logistic(
         # 1/4, less the offset; keep whichever start is likelier.
         working = np.where(y == 1, np.log(3.0), -np.log(3.0)) - offset
         start = np.linalg.lstsq(X, working, rcond=None)[0]
-        start_eta, start_p, start_llf = _eta_p_and_log_lik(X, y, start, offset)
-        if start_llf > llf:
-            beta, eta, p, llf = start, start_eta, start_p, start_llf
-    p_prev = p
+        start_fit = _eta_p_w_and_log_lik(X, y, start, offset)
+        if start_fit[3] > llf:
+            beta = start
+            eta, p, w, llf = start_fit
     params_hist, llf_hist = [beta.copy()], [llf]
     is_one = y == 1
     converged, separated, singular = False, False, False
@@ -237,30 +319,32 @@ def fit_logistic(
         if n_iter == 1 and offset is None:  # beta = 0: every p is 1/2, W = I / 4
             grad, info = X.T @ (y - 0.5), 0.25 * gram
         else:
-            grad, info = _score_and_information(X, y, p)
+            grad, info = _score_and_information(X, y, p, w)
         try:
             step = np.linalg.solve(info, grad)
         except np.linalg.LinAlgError:  # W has underflowed to 0 in some direction
             singular = True
             n_iter -= 1  # no step was taken: n_iter counts the steps in history
             break
+        # Step halving: halve the step until the log-likelihood does not fall.
         t = 1.0
         while True:
             new_beta = beta + t * step
-            new_eta, new_p, new_llf = _eta_p_and_log_lik(X, y, new_beta, offset)
+            new_fit = _eta_p_w_and_log_lik(X, y, new_beta, offset)
+            new_llf = new_fit[3]
             if new_llf >= llf - 1e-12 * abs(llf) or t < 1e-8:
                 break
             t /= 2.0
         if new_llf < llf - 1e-12 * abs(llf):  # no step length helps: stay put
             n_iter -= 1
-            converged = bool(np.max(np.abs(step)) < tol)  # already at the top
+            converged = bool(col_max @ np.abs(step) < tol)  # already at the top
             singular = not converged  # X^T W X too ill-conditioned to give a way up
             break
-        p_prev = p
-        beta, eta, p, llf = new_beta, new_eta, new_p, new_llf
+        beta = new_beta
+        eta, p, w, llf = new_fit
         params_hist.append(beta.copy())
         llf_hist.append(llf)
-        if np.max(np.abs(t * step)) < tol:
+        if t * (col_max @ np.abs(step)) < tol:
             converged = True
             break
         # A coefficient vector that puts every 1 on the positive side and every
@@ -271,14 +355,18 @@ def fit_logistic(
             separated = True
             break
 
+    separation = None
     if not converged:
-        lin = eta if offset is None else X @ beta
-        separated = separated or (
-            np.array_equal(lin > 0, is_one) and bool(np.all(lin != 0))
-        )
-        at_bound = _at_bound(y, p, p_prev)
-        if separated or at_bound.size:
-            warnings.warn(_separation_warning(y, at_bound, separated), stacklevel=2)
+        if separated:  # proved by beta itself: no linear program needed
+            separation = Separation(
+                kind="complete",
+                rows=np.arange(n),
+                direction=beta / np.linalg.norm(beta),
+            )
+        else:
+            separation = _find_separation(X, y)
+        if separation is not None:
+            warnings.warn(_separation_warning(separation), stacklevel=2)
         elif singular:
             warnings.warn(
                 f"fit_logistic stopped after {n_iter} iterations: X^T W X became "
@@ -293,7 +381,7 @@ def fit_logistic(
                 stacklevel=2,
             )
 
-    _, info = _score_and_information(X, None, p)
+    _, info = _score_and_information(X, None, p, w)
     with np.errstate(divide="ignore", invalid="ignore"):
         try:
             cov = np.linalg.inv(info)
@@ -307,6 +395,7 @@ def fit_logistic(
         n_iter=n_iter,
         converged=converged,
         history=FitHistory(params=np.array(params_hist), llf=np.array(llf_hist)),
+        separation=separation,
     )
 
 
@@ -324,10 +413,15 @@ def fit_normal_linear(X, y) -> NormalLinearFit:
     check_rank(R[:, :k], n)
     params = solve_triangular(R[:k, :k], R[:k, k])
     rss = float(R[k, k] ** 2)
-    # |R[k, k]| is the residual norm; judge "0" as check_rank judges rank,
-    # since rounding leaves ~1e-15 behind even when y = X @ beta exactly.
-    r_max = np.linalg.svd(R, compute_uv=False).max()
-    if abs(R[k, k]) <= r_max * max(n, k + 1) * np.finfo(np.float64).eps:
+    # |R[k, k]| is the residual norm.  Rounding leaves about n eps times the
+    # size of y behind even when y = X @ beta exactly: the size of y itself
+    # and of the terms X_j beta_j that make it up (a fit whose terms cancel
+    # leaves rounding of their size).  Judge "0" against that, never against
+    # the norm of X, which may dwarf y (a y of scale 1e-10 on years 1950-2000
+    # is not an exact fit).  Both sizes are unchanged when a column of X is
+    # rescaled, and scale with y.
+    y_size = np.linalg.norm(y) + np.linalg.norm(X, axis=0) @ np.abs(params)
+    if abs(R[k, k]) <= y_size * max(n, k + 1) * np.finfo(np.float64).eps:
         raise ValueError(
             "y is an exact linear function of X: the residuals are all 0, so the "
             "MLE of sigma is 0 and the log-likelihood is unbounded"

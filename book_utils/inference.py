@@ -10,14 +10,19 @@ with beta_j held at b (``fit_logistic`` with ``offset=b * X[:, j]``).
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, stats
 
-from ._validate import as_labels, design_matrix
-from .fit import LogisticFit, _eta_p_and_log_lik, _score_and_information, fit_logistic
+from ._validate import (
+    as_finite_array,
+    as_labels,
+    design_matrix,
+    integer_scalar,
+    real_scalar,
+)
+from .fit import LogisticFit, _eta_p_w_and_log_lik, _score_and_information, fit_logistic
 
 # How far profile_interval looks for an end: 2^20 standard errors.
 _MAX_DOUBLINGS = 20
@@ -52,19 +57,14 @@ def _check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_index(j, k: int) -> int:
-    if isinstance(j, bool) or not isinstance(j, numbers.Integral):
-        raise ValueError(f"j must be a column index (an integer), got {j!r}")
+    j = integer_scalar(j, "j", "a column index (an integer)")
     if not 0 <= j < k:
         raise ValueError(f"j must be a column of X, 0 to {k - 1}; got {j}")
     return int(j)
 
 
 def _check_value(value, name: str = "value") -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return float(value)
+    return real_scalar(value, name)
 
 
 def _mle(X: np.ndarray, y: np.ndarray) -> LogisticFit:
@@ -85,7 +85,7 @@ def _restricted(X: np.ndarray, y: np.ndarray, j: int, value: float):
     beta = np.zeros(X.shape[1])
     beta[j] = value
     if rest.shape[1] == 0:  # nothing left to fit: the model is fixed
-        llf = _eta_p_and_log_lik(X, y, beta)[2]
+        llf = _eta_p_w_and_log_lik(X, y, beta)[3]
         return beta, llf
     fit = fit_logistic(rest, y, offset=offset)
     if not fit.converged:
@@ -103,8 +103,8 @@ def profile_log_likelihood(X, y, j, values) -> np.ndarray:
     """
     X, y = _check_data(X, y)
     j = _check_index(j, X.shape[1])
-    grid = np.atleast_1d(np.asarray(values, dtype=np.float64))
-    if grid.ndim != 1 or grid.size == 0 or not np.isfinite(grid).all():
+    grid = np.atleast_1d(as_finite_array(values, "values"))
+    if grid.ndim != 1 or grid.size == 0:
         raise ValueError("values must be a non-empty 1-D array of finite numbers")
     return np.array([_restricted(X, y, j, float(b))[1] for b in grid])
 
@@ -131,8 +131,8 @@ def coefficient_tests(X, y, j, value=0.0) -> CoefficientTests:
     wald = ((fit.params[j] - value) / fit.bse[j]) ** 2
     beta_r, llf_r = _restricted(X, y, j, value)
     lr = max(2.0 * (fit.llf - llf_r), 0.0)  # >= 0 up to rounding
-    _, p_r, _ = _eta_p_and_log_lik(X, y, beta_r)
-    grad, info = _score_and_information(X, y, p_r)
+    _, p_r, w_r, _ = _eta_p_w_and_log_lik(X, y, beta_r)
+    grad, info = _score_and_information(X, y, p_r, w_r)
     score = float(grad @ np.linalg.solve(info, grad))
 
     def result(stat: float) -> TestResult:

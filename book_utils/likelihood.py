@@ -8,7 +8,6 @@ exact to float64 rounding, not just to the accuracy of a running sum.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
@@ -18,6 +17,7 @@ from ._validate import (
     as_labels,
     as_probability,
     broadcast_pair,
+    integer_scalar,
     scalar_or_array,
 )
 from .links import log_softmax
@@ -129,8 +129,7 @@ def one_hot(y, n_classes: int):
 
     ``y`` holds integer class labels 0, ..., n_classes - 1 (one per example).
     """
-    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral):
-        raise ValueError(f"n_classes must be an integer, got {n_classes!r}")
+    n_classes = integer_scalar(n_classes, "n_classes")
     if n_classes < 2:
         raise ValueError(f"n_classes must be at least 2, got {n_classes}")
     labels = _class_labels(y)

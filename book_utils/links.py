@@ -82,7 +82,15 @@ def log_softmax(z, axis=-1):
     """log softmax(z), computed as z - logsumexp(z).  Taught in chapter 7.
 
     ``log_softmax([1000, 0])`` is ``[0, -1000]`` exactly, where the naive
-    ``log(softmax(z))`` gives ``-inf`` for the second entry.
+    ``log(softmax(z))`` gives ``-inf`` for the second entry.  After the
+    largest logit m is subtracted, logsumexp(z) - m = log(1 + s) with s the sum
+    of exp(z_j - m) over the other entries; it is computed as ``log1p(s)``, so
+    a small s is not lost in 1 + s: ``log_softmax([0, -40])[0]`` is
+    -4.25e-18, not -0.0.
     """
     shifted = _shifted(z, axis)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    e = np.exp(shifted)
+    # drop one largest entry (exp(0) = 1) from the sum: s = sum(e) - 1, exactly
+    top = np.expand_dims(np.argmax(shifted, axis=axis), axis)
+    np.put_along_axis(e, top, 0.0, axis=axis)
+    return shifted - np.log1p(e.sum(axis=axis, keepdims=True))

@@ -52,12 +52,16 @@ def test_arrays_and_broadcasting():
         ([1.0, 2.0], [1.0, 2.0, 3.0], "same length"),
         (np.nan, 1.0, "estimate contains NaN"),
         (1.0, np.inf, "reference must be finite"),
-        ("a", 1.0, "estimate must be numeric"),
     ],
 )
 def test_bad_input_is_refused(estimate, reference, message):
     with pytest.raises(ValueError, match=message):
         bu.correct_digits(estimate, reference)
+
+
+def test_non_real_input_is_refused_with_a_type_error():
+    with pytest.raises(TypeError, match="estimate must hold real numbers"):
+        bu.correct_digits("a", 1.0)
 
 
 def test_bad_cap_is_refused():

@@ -159,8 +159,14 @@ def test_negative_odds_are_refused():
 
 
 def test_non_numeric_input_is_refused():
-    with pytest.raises(ValueError, match="must be numeric"):
+    # not real numbers at all: TypeError, naming the argument (never a
+    # conversion of "3" to 3.0, nor a complex number truncated to its real part)
+    with pytest.raises(TypeError, match="z must hold real numbers"):
         bu.sigmoid("abc")
+    with pytest.raises(TypeError, match="z must hold real numbers"):
+        bu.sigmoid("3")
+    with pytest.raises(TypeError, match="p must hold real numbers"):
+        bu.logit(0.5 + 0j)
 
 
 # --------------------------------------------------------------------------------------

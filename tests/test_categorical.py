@@ -59,13 +59,24 @@ def test_one_hot_rows_sum_to_one_and_pick_the_label(case):
         ([[0, 1]], 3, "1-D"),
         (1, 3, "1-D"),
         ([0, 1], 1, "at least 2"),
-        ([0, 1], 2.0, "integer"),
-        ([0, 1], True, "integer"),
-        (["a"], 2, "numeric"),
     ],
 )
 def test_one_hot_refuses_bad_input(y, n_classes, message):
     with pytest.raises(ValueError, match=message):
+        bu.one_hot(y, n_classes)
+
+
+@pytest.mark.parametrize(
+    ("y", "n_classes", "message"),
+    [
+        ([0, 1], 2.0, "n_classes must be an integer"),
+        ([0, 1], True, "n_classes must be an integer"),
+        (["a"], 2, "y must hold real numbers"),
+        ([0, 1 + 0j], 2, "y must hold real numbers"),
+    ],
+)
+def test_one_hot_refuses_input_of_the_wrong_type(y, n_classes, message):
+    with pytest.raises(TypeError, match=message):
         bu.one_hot(y, n_classes)
 
 

@@ -244,10 +244,18 @@ def test_logistic_complete_separation_names_every_observation():
 
 
 def test_logistic_too_few_iterations_is_not_called_separation():
-    X, y = quasi_separated_data()
+    # separation is decided from the data, not from how far the iterations got:
+    # data with an MLE stopped early are not separated ...
+    X = np.column_stack([np.ones(7), [-2.0, -1.0, 1.0, 2.0, 3.0, -3.0, 60.0]])
     with pytest.warns(RuntimeWarning, match="did not converge in 3 iterations"):
+        fit = bu.fit_logistic(X, [0, 1, 0, 1, 1, 0, 1], max_iter=3)
+    assert not fit.converged and fit.separation is None
+    # ... and separated data are separated however few the iterations
+    X, y = quasi_separated_data()
+    with pytest.warns(bu.PerfectSeparationWarning, match="quasi-complete"):
         fit = bu.fit_logistic(X, y, max_iter=3)
     assert not fit.converged
+    assert fit.separation.kind == "quasi-complete"
 
 
 def test_logistic_refuses_bad_labels():

@@ -161,7 +161,7 @@ def test_arguments_are_checked(spector):
     X, y = spector
     with pytest.raises(ValueError, match="j must be a column of X"):
         bu.coefficient_tests(X, y, 4)
-    with pytest.raises(ValueError, match="j must be a column index"):
+    with pytest.raises(TypeError, match="j must be a column index"):
         bu.profile_interval(X, y, 1.0)
     with pytest.raises(ValueError, match="level must be between 0 and 1"):
         bu.profile_interval(X, y, 1, level=95)
