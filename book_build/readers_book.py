@@ -129,6 +129,9 @@ def _load_citations(root: pathlib.Path) -> dict[str, tuple[str, str]]:
             authors = f"{last[0]} and {last[1]}"
         elif last:
             authors = f"{last[0]} et al."
+        elif entry.fields.get("title"):
+            # as the website names an entry without authors: by its title
+            authors = "*" + re.sub(r"[{}]", "", entry.fields["title"]) + "*"
         else:
             authors = key
         out[key] = (authors, entry.fields.get("year", "n.d."))

@@ -159,6 +159,10 @@ def test_roles_become_readable_text():
 def test_a_citation_names_the_authors_and_year_from_the_bibliography():
     assert _convert("{cite}`spector1980probit`") == "(Spector and Mazzeo, 1980)"
     assert _convert("{cite:t}`greene2018econometric`") == "Greene (2018)"
+    # an entry without authors is named by its title, as on the website
+    assert _convert("{cite:t}`howlogregworks`") == (
+        "*How the Logistic Regression Model Works* (n.d.)"
+    )
 
 
 @pytest.mark.parametrize(
