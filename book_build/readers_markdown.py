@@ -268,6 +268,9 @@ class Converter:
                     self.fail(f"the directive {{{name}}} has no plain-markdown form")
                 if name in ("solution-start", "solution-end"):
                     self.fail("solution markers must be split off first")
+                if fence.startswith("`") and "`" in arg:
+                    # CommonMark: the website would show the whole block raw
+                    self.fail(f"a ``` fence's title cannot hold backticks: {arg!r}")
                 # a directive inside a list item is indented: so is its output
                 indent = line[: len(line) - len(line.lstrip())]
                 j, depth, body = i + 1, 0, []

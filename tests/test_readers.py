@@ -256,13 +256,17 @@ def test_make_lab_works_on_copies_that_keep_a_readers_edits(tmp_path):
 
 def test_a_folded_box_stays_folded_and_its_maths_is_plain_markdown():
     md = (
-        "```{admonition} Under the hood: `exp` overflows\n:class: dropdown\n"
-        "Past {glue:text}`limit:.2f` it is inf:\n\n```{math}\n\\exp(710)\n```\n```"
+        ":::{admonition} Under the hood: `exp` overflows\n:class: dropdown\n"
+        "Past {glue:text}`limit:.2f` it is inf:\n\n```{math}\n\\exp(710)\n```\n:::"
     )
     assert _convert(md, {"limit": "709.78"}) == (
         "<details>\n<summary>Under the hood: <code>exp</code> overflows</summary>\n\n"
         "Past 709.78 it is inf:\n\n$$\n\\exp(710)\n$$\n\n</details>"
     )
+    # a ``` fence's title cannot hold a backtick (CommonMark): the website shows
+    # such a block raw, so the reader notebooks refuse it
+    with pytest.raises(readers.ReaderError, match="backticks"):
+        _convert("```{admonition} Under the hood: `exp`\n:class: dropdown\nText\n```")
     # without :class: dropdown an admonition is a block quote, as before
     assert _convert("```{admonition} Note\nText\n```") == "> **Note**\n>\n> Text"
 
