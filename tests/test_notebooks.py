@@ -109,12 +109,17 @@ def test_few_cells_escape_comparison_and_each_asserts_its_bound():
     # A cell whose output depends on the machine (rounding errors, correct
     # digits, where an optimiser stops) is tagged nbval-ignore-output; it
     # must say so in a comment and assert the bound the prose relies on.
+    # The assert may sit in the check cell (remove-cell) right after it.
     uncompared = []
     for path in CHAPTERS:
-        for cell in _code_cells(_load(path)):
+        cells = _code_cells(_load(path))
+        for k, cell in enumerate(cells):
             if "nbval-ignore-output" not in cell.get("metadata", {}).get("tags", []):
                 continue
             source = "".join(cell["source"])
+            after = cells[k + 1] if k + 1 < len(cells) else {"source": ""}
+            if "remove-cell" in after.get("metadata", {}).get("tags", []):
+                source += "\n" + "".join(after["source"])
             where = f"{path.name}: {source.splitlines()[0]!r}"
             assert "explorer(" not in source, f"{where}: explorers' output is stable"
             assert "Machine-dependent" in source, (
@@ -190,14 +195,15 @@ def _only_glue(cell: dict) -> bool:
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_glued_numbers_show_in_the_prose_not_twice(path):
-    # A cell that only glues numbers for the prose hides its outputs on the
-    # website (the sentence shows them); no other cell hides its outputs.
+    # A cell that only glues numbers for the prose is a check cell, left out of
+    # the website (remove-cell; remove-output in chapters not yet converted):
+    # the sentence shows the numbers.  No other cell hides its outputs.
     for cell in _code_cells(_load(path)):
         tags = set(cell.get("metadata", {}).get("tags", []))
         source = "".join(cell["source"]).splitlines()[0]
         if _only_glue(cell):
             assert tags & {"remove-output", "remove-cell"}, (
-                f"{path.name}: tag remove-output on {source!r}"
+                f"{path.name}: tag remove-cell on {source!r} (a check cell)"
             )
         else:
             assert "remove-output" not in tags, (
@@ -255,3 +261,199 @@ def test_no_helper_is_defined_again(path):
                 }, (
                     f"{path.name} imports {top}: chapters import only from book_utils and the stack"
                 )
+
+
+# --- Teaching first (issue 22): checks out of sight, no "source 00N", a main
+# line a reader can follow.  Each chapter passes or fails on its own.
+
+
+def _tags(cell: dict) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_code_the_website_shows_holds_no_checks(path):
+    # A shown code cell teaches; its asserts and glue calls go into a cell
+    # tagged remove-cell (nbval and the build still run it).
+    for cell in _code_cells(_load(path)):
+        if "remove-cell" in _tags(cell):
+            continue
+        source = "".join(cell["source"])
+        first = source.strip().splitlines()[0]
+        for node in ast.walk(ast.parse(source)):
+            assert not isinstance(node, ast.Assert), (
+                f"{path.name}: move the assert on line {node.lineno} of {first!r} "
+                "into a check cell tagged remove-cell"
+            )
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else None
+                name = func.attr if isinstance(func, ast.Attribute) else name
+                assert name != "glue", (
+                    f"{path.name}: move the glue call on line {node.lineno} of "
+                    f"{first!r} into a check cell tagged remove-cell"
+                )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_check_cell_says_what_it_checks(path):
+    # The reader notebooks show a check cell collapsed, under its first line.
+    for cell in _code_cells(_load(path)):
+        if "remove-cell" in _tags(cell):
+            first = "".join(cell["source"]).strip().splitlines()[0]
+            assert first.startswith("# Checks"), (
+                f"{path.name}: a remove-cell cell starts with {first!r}; start it "
+                "with '# Checks the numbers quoted above.' (or below)"
+            )
+
+
+SOURCE_NUMBER = re.compile(r"\b(sources?|articles?)\s+00\d\b", re.I)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_no_chapter_names_an_article_by_number(path):
+    # The reader never sees "source 001": cite the article by its title.
+    for cell in _load(path)["cells"]:
+        match = SOURCE_NUMBER.search("".join(cell["source"]))
+        assert match is None, (
+            f"{path.name} says {match.group(0)!r}: cite the article by its title "
+            "with {cite}`key` (see CONTRIBUTING.md)"
+        )
+
+
+#: The longest main line a chapter may have, in words.
+MAX_MAIN_LINE_WORDS = 3500
+
+FENCE_OPEN = re.compile(r"^\s*(?P<fence>`{3,}|:{3,})\s*\{(?P<name>[\w:-]+)\}")
+OPTION = re.compile(r"^\s*:([\w-]+):\s*(.*)$")
+ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
+INLINE_MATHS = re.compile(r"\$[^$\n]+\$")
+
+
+def _off_main_line(name: str, options: dict) -> bool:
+    """Exercises, solutions, folded boxes and display equations."""
+    if name in ("exercise", "solution", "dropdown", "math"):
+        return True
+    return "dropdown" in options.get("class", "").split()
+
+
+def _main_line_lines(text: str, state: dict) -> list[str]:
+    """The lines of one markdown cell that are on the main line."""
+    out: list[str] = []
+    lines = text.split("\n")
+    i, kept = 0, []  # kept: fences of open directives whose body counts
+    while i < len(lines):
+        line, stripped = lines[i], lines[i].strip()
+        i += 1
+        if re.match(r"^##\s+Exercises\b", stripped):
+            state["done"] = True
+            break
+        opened = FENCE_OPEN.match(line)
+        if opened and opened.group("name") in ("solution-start", "solution-end"):
+            state["solution"] = opened.group("name") == "solution-start"
+            while i < len(lines) and lines[i].strip() != opened.group("fence"):
+                i += 1
+            i += 1
+            continue
+        if state["solution"]:
+            continue
+        if opened:
+            fence, options = opened.group("fence"), {}
+            while i < len(lines) and OPTION.match(lines[i]):
+                key, value = OPTION.match(lines[i]).groups()
+                options[key] = value
+                i += 1
+            if not _off_main_line(opened.group("name"), options):
+                kept.append(fence)
+                continue
+            depth = 0  # skip to the matching closing fence
+            while i < len(lines):
+                inner = lines[i].strip()
+                i += 1
+                if (
+                    FENCE_OPEN.match(inner)
+                    and FENCE_OPEN.match(inner)["fence"] == fence
+                ):
+                    depth += 1
+                elif inner == fence:
+                    if depth == 0:
+                        break
+                    depth -= 1
+            continue
+        if kept and stripped == kept[-1]:
+            kept.pop()
+            continue
+        if stripped == "$$":
+            while i < len(lines) and lines[i].strip() != "$$":
+                i += 1
+            i += 1
+            continue
+        if re.match(r"^\([^()\s]+\)=$", stripped):
+            continue
+        out.append(line)
+    return out
+
+
+def _shown(match: re.Match) -> str:
+    name, content = match.groups()
+    explicit = re.match(r"^(.*?)\s*<[^<>]+>$", content, re.S)
+    if explicit:
+        return explicit.group(1)
+    return "N" if name in ("glue:text", "eq", "numref", "cite", "cite:p") else content
+
+
+def main_line_words(nb: dict) -> int:
+    """How many words a reader reads going straight through a chapter.
+
+    Counts the words of the markdown cells before the ``## Exercises``
+    heading, headings and lists included.  Left out: the exercises section
+    (exercises and solutions), anything between ``{solution-start}`` and
+    ``{solution-end}``, ``{exercise}``, ``{solution}`` and ``{dropdown}``
+    blocks, admonitions with ``:class: dropdown`` (the folded boxes), display
+    equations (``{math}`` blocks and ``$$``), directive options and
+    ``(label)=`` targets; the body of any other admonition counts.  A role
+    counts as the text it shows (``{doc}`chapter 2 <02_x>``` is two words; a
+    ``{glue:text}``, ``{eq}`` or ``{cite}`` is one), and so does inline
+    ``$...$`` maths (one word).  A word is a run of non-blank characters
+    holding a letter or a digit.
+    """
+    state = {"solution": False, "done": False}
+    lines: list[str] = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and not state["done"]:
+            lines += _main_line_lines("".join(cell["source"]), state)
+    text = INLINE_MATHS.sub(" M ", ROLE.sub(_shown, "\n".join(lines)))
+    return sum(1 for word in text.split() if re.search(r"\w", word))
+
+
+def test_the_word_count_leaves_out_folded_text():
+    md = (
+        "# Title\n\nOne two {glue:text}`x:.2f` {doc}`chapter two <02_x>` $a + b$.\n"
+        "```{math}\n:label: eq-x\na = b\n```\n"
+        "```{admonition} Under the hood: folded\n:class: dropdown\nnot counted\n```\n"
+        "```{note}\ncounted\n```\n"
+        "```{exercise}\n:label: ex-x\nnot counted\n```\n"
+        "```{solution-start} ex-x\n:class: dropdown\n```\n"
+    )
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": md},
+            {"cell_type": "code", "source": "x = 1 2 3"},
+            {
+                "cell_type": "markdown",
+                "source": "solution\n```{solution-end}\n```\nlast",
+            },
+            {"cell_type": "markdown", "source": "## Exercises\n\nnot counted"},
+        ]
+    }
+    # Title One two N chapter two M counted last
+    assert main_line_words(nb) == 9
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_the_main_line_reads_in_one_sitting(path):
+    words = main_line_words(_load(path))
+    assert words <= MAX_MAIN_LINE_WORDS, (
+        f"{path.name}: the main line has {words} words, more than "
+        f"{MAX_MAIN_LINE_WORDS}: fold detail into boxes or move it"
+    )

@@ -74,7 +74,12 @@ def test_every_equation_is_numbered_and_every_solution_folded(path):
     assert tags == [f"{n}.{k}" for k in range(1, labelled + 1)]
     assert md.count("$$") == 2 * len(re.findall(r"^ *```\{math\}", src_md, re.M))
     starts = len(re.findall(r"\{solution-start\}", src_md))
-    assert md.count("<details>") == md.count("</details>") == starts
+    boxes = len(
+        re.findall(
+            r"^ *```\{\w+\}.*\n(?: *:\w+:.*\n)*? *:class: dropdown", src_md, re.M
+        )
+    )
+    assert md.count("<details>") == md.count("</details>") == starts + boxes
     exercises = len(re.findall(r"^ *```\{exercise\}", src_md, re.M))
     assert re.findall(r"\*\*Exercise ([\d.]+)\.\*\*", md) == [
         f"{n}.{k}" for k in range(1, exercises + 1)
@@ -154,6 +159,10 @@ def test_roles_become_readable_text():
 def test_a_citation_names_the_authors_and_year_from_the_bibliography():
     assert _convert("{cite}`spector1980probit`") == "(Spector and Mazzeo, 1980)"
     assert _convert("{cite:t}`greene2018econometric`") == "Greene (2018)"
+    # an entry without authors is named by its title, as on the website
+    assert _convert("{cite:t}`howlogregworks`") == (
+        "*How the Logistic Regression Model Works* (n.d.)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -243,3 +252,68 @@ def test_make_lab_works_on_copies_that_keep_a_readers_edits(tmp_path):
     os.utime(reader, (later, later))
     assert readers.copy_for_lab(lab, root) == [lab / "01_x.ipynb"]
     assert (lab / "01_x.ipynb").read_text() == "the chapter changed"
+
+
+def test_a_folded_box_stays_folded_and_its_maths_is_plain_markdown():
+    md = (
+        ":::{admonition} Under the hood: `exp` overflows\n:class: dropdown\n"
+        "Past {glue:text}`limit:.2f` it is inf:\n\n```{math}\n\\exp(710)\n```\n:::"
+    )
+    assert _convert(md, {"limit": "709.78"}) == (
+        "<details>\n<summary>Under the hood: <code>exp</code> overflows</summary>\n\n"
+        "Past 709.78 it is inf:\n\n$$\n\\exp(710)\n$$\n\n</details>"
+    )
+    # a ``` fence's title cannot hold a backtick (CommonMark): the website shows
+    # such a block raw, so the reader notebooks refuse it
+    with pytest.raises(readers.ReaderError, match="backticks"):
+        _convert("```{admonition} Under the hood: `exp`\n:class: dropdown\nText\n```")
+    # without :class: dropdown an admonition is a block quote, as before
+    assert _convert("```{admonition} Note\nText\n```") == "> **Note**\n>\n> Text"
+
+
+def _reader_of(cells, tmp_path):
+    """The reader notebook of a one-off chapter made of ``cells``."""
+    import dataclasses
+
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "_config.yml").write_text((ROOT / "_config.yml").read_text())
+    doc = "chapters/99_x"
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / f"{doc}.ipynb").write_text(json.dumps(nb))
+    book = dataclasses.replace(BOOK, root=tmp_path, numbers={**BOOK.numbers, doc: 99})
+    return readers.reader_notebook(book, doc)["cells"]
+
+
+def _code(source, tags):
+    return {
+        "cell_type": "code",
+        "id": source[:8],
+        "execution_count": 1,
+        "metadata": {"tags": tags},
+        "outputs": [],
+        "source": source,
+    }
+
+
+def test_check_cells_stay_collapsed_under_a_line_that_says_what_they_check(tmp_path):
+    cells = _reader_of(
+        [
+            _code("x = 1", []),
+            _code("assert x == 1", ["remove-cell"]),
+            _code("# Checks the numbers quoted below.\nassert x", ["remove-cell"]),
+            _code("print(x)", ["hide-cell"]),
+        ],
+        tmp_path,
+    )
+    code = [c for c in cells if c["cell_type"] == "code"][1:]  # after the install
+    assert "jupyter" not in code[0]["metadata"]
+    assert "".join(code[1]["source"]) == (
+        "# Checks the numbers quoted above.\nassert x == 1"
+    )
+    assert "".join(code[2]["source"]) == "# Checks the numbers quoted below.\nassert x"
+    for check in code[1:3]:
+        assert check["metadata"]["jupyter"] == {"source_hidden": True}
+    assert code[3]["metadata"]["jupyter"] == {
+        "source_hidden": True,
+        "outputs_hidden": True,
+    }
