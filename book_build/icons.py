@@ -148,11 +148,14 @@ _RUNTIME = """\
 
 # The theme's stylesheet also draws each icon as a glyph of Font Awesome's web
 # fonts (a ::before), which fontawesome.js normally removes with its element.
-# Here the element stays and holds the SVG, so the glyph is switched off (and
-# the fonts are never fetched).
+# Here the element stays and holds the SVG, so the glyph is switched off, and
+# the element's font is the page's: a font named on an element is fetched even
+# when it draws nothing.  (The theme's admonition titles still draw a glyph of
+# the solid font in CSS; pages with admonitions fetch that font alone.)
 CSS = """\
 .fa::before, .fas::before, .far::before, .fab::before,
 .fa-solid::before, .fa-regular::before, .fa-brands::before { content: none !important; }
+.fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands { font-family: inherit !important; }
 .svg-inline--fa { display: inline-block; height: 1em; overflow: visible;
   vertical-align: -0.125em; fill: currentColor; }
 .fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }
