@@ -1,0 +1,216 @@
+"""Sphinx extension: the theme's icons as a few inline SVGs, not 1.5 MB of script.
+
+Listed in ``_config.yml`` under ``sphinx: local_extensions`` (build-only).  The
+theme (pydata-sphinx-theme, under sphinx-book-theme) draws its header icons
+(menu, download, full screen, dark mode, search, ...) with ``fontawesome.js``,
+a 1.49 MB script that holds every Font Awesome icon and turns each
+``<i class="fa-solid fa-rocket">`` into an SVG when the page loads.  The book
+uses about twenty of them.
+
+When the build has finished, this extension finds the icon names the pages and
+the theme's scripts use, takes those icons' outlines from the theme's own
+``fontawesome.js`` and writes, in its place (same URL, so no page changes), a
+small script that puts each outline inside its element.  Every page then loads
+a few kilobytes instead of 1.49 MB.  An icon name that the theme's script does
+not hold stops the build with an error, so a theme update cannot silently leave
+a blank button.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+SCRIPT = pathlib.Path("_static", "scripts", "fontawesome.js")
+
+# which icon set a class names; an element without one of these is "solid"
+SET_OF_CLASS = {
+    "fa-solid": "fas",
+    "fas": "fas",
+    "fa-regular": "far",
+    "far": "far",
+    "fa-brands": "fab",
+    "fab": "fab",
+}
+# classes that change an icon's look, not its outline
+MODIFIERS = {"fa-lg", "fa-fw", "fa-xs", "fa-sm", "fa-xl", "fa-2x", "fa-spin"}
+
+_CLASS_ATTR = re.compile(r'class="([^"]*\bfa[a-z-]*\b[^"]*)"')
+_NAME_IN_SCRIPT = re.compile(r"\bfa-([a-z0-9-]+)")
+# one icon in the bundle: name:[width,height,[aliases],"unicode","path"]
+_ENTRY = re.compile(
+    r'(?:"([a-z0-9-]+)"|\b([a-z0-9]+)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+",'
+    r'"([^"]+)"\]'
+)
+_SET_MARKER = re.compile(r'\("(fa[bsr])",')
+
+
+def icons_used(outdir: pathlib.Path) -> set[tuple[str, str]]:
+    """The (set, name) pairs the built pages and the theme's scripts ask for."""
+    used: set[tuple[str, str]] = set()
+    for page in outdir.rglob("*.html"):
+        for attr in _CLASS_ATTR.findall(page.read_text(encoding="utf-8")):
+            used |= _icons_of(attr.split())
+    return {(s, n) for s, n in used if n not in _NOT_ICONS}
+
+
+def icons_in_scripts(outdir: pathlib.Path, available: set) -> set[tuple[str, str]]:
+    """Solid icons that the theme's own scripts add to pages as they run."""
+    names: set[str] = set()
+    for script in (outdir / "_static" / "scripts").glob("*.js"):
+        if script.name != SCRIPT.name:
+            names |= set(_NAME_IN_SCRIPT.findall(script.read_text(encoding="utf-8")))
+    return {("fas", n) for n in names if ("fas", n) in available}
+
+
+# fa- classes that are not icons
+_NOT_ICONS = {m[3:] for m in MODIFIERS} | {"solid", "regular", "brands"}
+
+
+def _icons_of(classes: list[str]) -> set[tuple[str, str]]:
+    if not any(c.startswith("fa-") for c in classes) or not (
+        set(classes) & set(SET_OF_CLASS) or any(c == "fa" for c in classes)
+    ):
+        return set()
+    icon_set = next((SET_OF_CLASS[c] for c in classes if c in SET_OF_CLASS), "fas")
+    return {
+        (icon_set, c[3:])
+        for c in classes
+        if c.startswith("fa-") and c not in SET_OF_CLASS and c not in MODIFIERS
+    }
+
+
+def outlines(bundle: str) -> dict[tuple[str, str], tuple[int, int, str]]:
+    """Every icon in the theme's fontawesome.js: (set, name) -> (w, h, path)."""
+    markers = [(m.start(), m.group(1)) for m in _SET_MARKER.finditer(bundle)]
+    found: dict[tuple[str, str], tuple[int, int, str]] = {}
+    for m in _ENTRY.finditer(bundle):
+        # an icon belongs to the set registered right after its definition
+        icon_set = next((s for pos, s in markers if pos > m.start()), None)
+        if icon_set is None:
+            continue
+        name = m.group(1) or m.group(2)
+        found.setdefault((icon_set, name), (int(m[3]), int(m[4]), m[5]))
+    return found
+
+
+_RUNTIME = """\
+(() => {
+  const icons = %(icons)s;
+  const sets = %(sets)s;
+  function draw(el) {
+    if (el.querySelector(":scope > svg.svg-inline--fa")) return;
+    const classes = Array.from(el.classList);
+    const set = classes.map((c) => sets[c]).find(Boolean) || "fas";
+    for (const c of classes) {
+      const icon = icons[set + " " + c.slice(3)];
+      if (!c.startsWith("fa-") || !icon) continue;
+      const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("class", "svg-inline--fa");
+      svg.setAttribute("viewBox", "0 0 " + icon[0] + " " + icon[1]);
+      svg.setAttribute("aria-hidden", "true");
+      svg.setAttribute("focusable", "false");
+      const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      path.setAttribute("d", icon[2]);
+      svg.appendChild(path);
+      el.appendChild(svg);
+      return;
+    }
+  }
+  function drawAll(root) {
+    root.querySelectorAll('[class*="fa-"]').forEach(draw);
+  }
+  function start() {
+    drawAll(document);
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) {
+        if (n.nodeType !== 1) continue;
+        if (n.matches('[class*="fa-"]')) draw(n);
+        drawAll(n);
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
+"""
+
+
+# The theme's stylesheet also draws each icon as a glyph of Font Awesome's web
+# fonts (a ::before), which fontawesome.js normally removes with its element.
+# Here the element stays and holds the SVG, so the glyph is switched off, and
+# the element's font is the page's: a font named on an element is fetched even
+# when it draws nothing.  (The theme's admonition titles still draw a glyph of
+# the solid font in CSS; pages with admonitions fetch that font alone.)
+CSS = """\
+.fa::before, .fas::before, .far::before, .fab::before,
+.fa-solid::before, .fa-regular::before, .fa-brands::before { content: none !important; }
+.fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands { font-family: inherit !important; }
+.svg-inline--fa { display: inline-block; height: 1em; overflow: visible;
+  vertical-align: -0.125em; fill: currentColor; }
+.fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }
+"""
+CSS_FILE = "book-icons.css"
+
+
+def subset_script(used: set[tuple[str, str]], bundle: str) -> str:
+    """The replacement script: the outlines of ``used`` and the code that draws them."""
+    available = outlines(bundle)
+    missing = sorted(f"{s} {n}" for s, n in used if (s, n) not in available)
+    if missing:
+        raise ExtensionError(
+            f"book_build.icons: the theme's fontawesome.js has no icon {missing}"
+        )
+    icons = {f"{s} {n}": list(available[s, n]) for s, n in sorted(used)}
+    header = (
+        "/* The Font Awesome Free icons this site uses (CC BY 4.0; see "
+        "fontawesome.js.LICENSE.txt),\n   taken from the theme's fontawesome.js"
+        " by book_build/icons.py. */\n"
+    )
+    return header + _RUNTIME % {
+        "icons": json.dumps(icons, separators=(",", ":")),
+        "sets": json.dumps(SET_OF_CLASS, separators=(",", ":")),
+    }
+
+
+def _theme_bundle(app: Sphinx) -> str:
+    """The theme's own fontawesome.js (the output's copy may be ours already)."""
+    for theme_dir in app.builder.theme.get_theme_dirs():
+        path = pathlib.Path(theme_dir, "static", "scripts", SCRIPT.name)
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    raise ExtensionError(f"book_build.icons: the theme has no {SCRIPT.name}")
+
+
+def _replace_script(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = pathlib.Path(app.outdir)
+    target = outdir / SCRIPT
+    if not target.exists():
+        return
+    bundle = _theme_bundle(app)
+    used = icons_used(outdir) | icons_in_scripts(outdir, set(outlines(bundle)))
+    target.write_text(subset_script(used, bundle), encoding="utf-8")
+    (outdir / "_static" / CSS_FILE).write_text(CSS, encoding="utf-8")
+    (outdir / SCRIPT.with_suffix(".js.map")).unlink(missing_ok=True)
+    logger.info(
+        f"book_build.icons: {len(used)} icons, fontawesome.js "
+        f"{len(bundle) / 1e6:.2f} MB -> {target.stat().st_size / 1e3:.1f} kB"
+    )
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_css_file(CSS_FILE)
+    app.connect("build-finished", _replace_script)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
