@@ -307,11 +307,12 @@ def _chunk_sums(X, y, beta):
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     eta = X @ beta
-    e = np.exp(-np.abs(eta))
-    p = np.where(eta >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-    Xs = X * np.sqrt(p * (1.0 - p))[:, None]
-    llf = -float(np.sum(np.maximum(np.where(y == 1, -eta, eta), 0.0) + np.log1p(e)))
-    return Xs.T @ Xs, X.T @ (y - p), llf
+    e = np.exp(-np.abs(eta))  # never overflows
+    d = 1.0 + e
+    p = np.where(eta >= 0, 1.0, e) / d
+    w = e / (d * d)  # = p (1 - p), without the cancellation of 1 - p
+    llf = float(y @ eta) - float(np.maximum(eta, 0.0).sum() + np.log1p(e).sum())
+    return (X.T * w) @ X, X.T @ (y - p), llf
 
 
 @dataclass(frozen=True)
@@ -324,6 +325,7 @@ class ChunkedFit:
     bse: np.ndarray
     n_iter: int
     converged: bool
+    changes: np.ndarray  # the largest change of a coefficient at each pass
 
 
 def fit_logistic_chunked(
@@ -390,6 +392,7 @@ def fit_logistic_chunked(
         raise ValueError(f"beta0 must have {k} entries; got shape {beta.shape}")
     converged = False
     n_iter = 0
+    changes = []
     while n_iter < max_iter:
         info, score, llf = np.zeros((k, k)), np.zeros(k), 0.0
         for i_part, s_part, l_part in parts(beta):  # added in a fixed order
@@ -399,11 +402,12 @@ def fit_logistic_chunked(
         delta = np.linalg.solve(info, score)
         beta = beta + delta
         n_iter += 1
-        if np.max(np.abs(delta)) < tol:
+        changes.append(float(np.max(np.abs(delta))))
+        if changes[-1] < tol:
             converged = True
             break
     bse = np.sqrt(np.diag(np.linalg.inv(info)))
-    return ChunkedFit(beta, llf, bse, n_iter, converged)
+    return ChunkedFit(beta, llf, bse, n_iter, converged, np.array(changes))
 
 
 @dataclass(frozen=True)
