@@ -35,6 +35,21 @@ from .likelihood import (
     one_hot,
 )
 from .links import log_softmax, logit, odds, odds_to_probability, sigmoid, softmax
+from .optimise import (
+    ChunkedFit,
+    Measured,
+    NewtonPath,
+    OptimPath,
+    angle_degrees,
+    fit_logistic_chunked,
+    gradient_descent,
+    lipschitz_bound,
+    logistic_nll_terms,
+    max_margin_direction,
+    measure,
+    minibatch_sgd,
+    newton_path,
+)
 from .prose import glue
 from .style import COLORS, use_book_style
 
@@ -73,4 +88,17 @@ __all__ = [
     "sigmoid",
     "softmax",
     "use_book_style",
+    "ChunkedFit",
+    "NewtonPath",
+    "OptimPath",
+    "Measured",
+    "angle_degrees",
+    "fit_logistic_chunked",
+    "gradient_descent",
+    "lipschitz_bound",
+    "logistic_nll_terms",
+    "max_margin_direction",
+    "minibatch_sgd",
+    "newton_path",
+    "measure",
 ]

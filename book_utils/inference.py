@@ -1,6 +1,6 @@
 """How sure we are about one coefficient of a logistic regression: the Wald,
 likelihood-ratio and score tests, the profile log-likelihood and the
-profile-likelihood confidence interval.  Taught in chapter 8.
+profile-likelihood confidence interval.  Taught in chapter 9.
 
 Every function takes the design matrix ``X`` (with its constant column), the
 0/1 labels ``y`` and the index ``j`` of the coefficient, fits the model with
@@ -99,7 +99,7 @@ def _restricted(X: np.ndarray, y: np.ndarray, j: int, value: float):
 def profile_log_likelihood(X, y, j, values) -> np.ndarray:
     """The profile log-likelihood of coefficient ``j`` at each of ``values``:
     the largest log-likelihood with beta_j held at that value and the other
-    coefficients free.  Taught in chapter 8.
+    coefficients free.  Taught in chapter 9.
     """
     X, y = _check_data(X, y)
     j = _check_index(j, X.shape[1])
@@ -110,7 +110,7 @@ def profile_log_likelihood(X, y, j, values) -> np.ndarray:
 
 
 def coefficient_tests(X, y, j, value=0.0) -> CoefficientTests:
-    """Wald, likelihood-ratio and score tests of beta_j = ``value``.  Chapter 8.
+    """Wald, likelihood-ratio and score tests of beta_j = ``value``.  Chapter 9.
 
     * Wald: ((beta_hat_j - value) / se_j)^2, the distance in beta scaled by
       the curvature at the MLE;
@@ -153,7 +153,7 @@ def coefficient_tests(X, y, j, value=0.0) -> CoefficientTests:
 def profile_interval(X, y, j, level=0.95) -> tuple[float, float]:
     """The profile-likelihood confidence interval for coefficient ``j``.
 
-    Taught in chapter 8.  The interval holds every b whose likelihood-ratio
+    Taught in chapter 9.  The interval holds every b whose likelihood-ratio
     statistic 2 (l(beta_hat) - l_profile(b)) is at most the ``level`` quantile
     of chi-square(1) (3.841 for 95%): the values that the likelihood-ratio test
     does not reject.  The logistic log-likelihood is concave in beta, so the

@@ -1,4 +1,4 @@
-"""Tests of book_utils.inference (chapter 8) against statsmodels, the
+"""Tests of book_utils.inference (chapter 9) against statsmodels, the
 chi-square identity at the ends of a profile interval, and a brute-force
 profile computed with scipy on a grid."""
 

@@ -251,6 +251,7 @@ def test_no_helper_is_defined_again(path):
                 )
                 assert top.split(".")[0] in {
                     "book_utils",
+                    "dask",
                     "numpy",
                     "matplotlib",
                     "ipywidgets",
