@@ -12,7 +12,7 @@ import itertools
 
 import numpy as np
 
-from book_utils._drawing import Drawing
+from book_utils._drawing import Drawing, boxes_of
 
 #: Colours of the shared palette of an explorer's frames (8 bits/pixel; the
 #: last one is transparent).
@@ -99,31 +99,6 @@ class _Palette:
         return self._lookup[keys]
 
 
-def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int]]:
-    """The [start, stop) runs of True in ``flags``, joining runs less than
-    ``gap`` apart."""
-    at = np.flatnonzero(flags)
-    if not len(at):
-        return []
-    cuts = np.flatnonzero(np.diff(at) > gap)
-    starts = [at[0], *at[cuts + 1]]
-    stops = [*(at[cuts] + 1), at[-1] + 1]
-    return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
-
-
-def _boxes(mask: np.ndarray, gap: int = BOX_GAP) -> list[tuple[int, int, int, int]]:
-    """Boxes ``(x, y, w, h)`` that cover the True pixels of ``mask``: bands of
-    rows, each cut into runs of columns, each trimmed to its rows."""
-    boxes = []
-    for y0, y1 in _runs(mask.any(axis=1), gap):
-        band = mask[y0:y1]
-        for x0, x1 in _runs(band.any(axis=0), gap):
-            rows = np.flatnonzero(band[:, x0:x1].any(axis=1))
-            top, bottom = y0 + int(rows[0]), y0 + int(rows[-1]) + 1
-            boxes.append((x0, top, x1 - x0, bottom - top))
-    return boxes
-
-
 def sheet_axis(explorer) -> int:
     """The slider whose frames are grouped into one sheet: the one with the
     most values (the other sliders' values pick the sheet)."""
@@ -176,7 +151,7 @@ def frames(explorer, drawing: Drawing) -> dict:
 
     def layer(keys: np.ndarray, mask: np.ndarray) -> tuple:
         """The pixels ``keys`` (0xBBGGRR) where ``mask``, in boxes."""
-        boxes = _boxes(mask)
+        boxes = boxes_of(mask, BOX_GAP)
         if not boxes:
             return ([], b"")
         width = max(w for _, _, w, _ in boxes)

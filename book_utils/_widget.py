@@ -7,7 +7,10 @@ The front-end and the kernel share four values (traits):
 * ``spec``: what the controls are (sliders, named points, bound panels);
   fixed;
 * ``index``: the grid index of every slider; the front-end sets it;
-* ``image``: the frame at ``index``, PNG bytes; the kernel sets it;
+* ``still``: the still parts of the figure (PNG), sent once, and
+  ``patches``: the parts of the frame at ``index`` that differ from them,
+  ``[x, y, PNG]`` boxes; the kernel sets them (encoding a few boxes is
+  several times quicker than encoding the whole frame);
 * ``geometry``: the frame's size and where its bound panels lie (pixels).
 """
 
@@ -18,7 +21,7 @@ import pathlib
 import anywidget
 import traitlets
 
-from ._drawing import png
+from ._drawing import patches, png
 
 STATIC = pathlib.Path(__file__).parent / "_static"
 
@@ -30,19 +33,22 @@ class ExplorerWidget(anywidget.AnyWidget):
     _css = STATIC / "explorer.css"
     spec = traitlets.Dict().tag(sync=True)
     index = traitlets.List(traitlets.Int()).tag(sync=True)
-    image = traitlets.Bytes().tag(sync=True)
+    still = traitlets.Bytes().tag(sync=True)
+    patches = traitlets.List().tag(sync=True)
     geometry = traitlets.Dict().tag(sync=True)
 
     def __init__(self, explorer):
         self._explorer = explorer
+        self._still = explorer._live.still()
         super().__init__(
             spec=explorer.spec(),
             index=explorer.start_index(),
             geometry=explorer.geometry(),
-            image=png(explorer.render_rgba()),
+            still=png(self._still),
+            patches=patches(explorer.render_rgba(), self._still),
         )
 
     @traitlets.observe("index")
     def _redraw(self, change):
         values = self._explorer.values_at(change["new"])
-        self.image = png(self._explorer.render_rgba(**values))
+        self.patches = patches(self._explorer.render_rgba(**values), self._still)

@@ -8,7 +8,10 @@
 //   spec      the controls (fixed): sliders {name, label, texts, play,
 //             sample}, named points {label, at | to}, id, title, alt
 //   index     the grid index of every slider (this module sets it)
-//   image     the frame at index: PNG bytes (kernel) or a canvas (website)
+//   image     the frame at index as a canvas (website), or else
+//   still     the figure's still parts (PNG bytes) and
+//   patches   [x, y, PNG bytes] boxes of the frame at index that differ
+//             from them (the kernel)
 //   geometry  the frame's size, CSS width, and the bound panels: a box in
 //             image pixels and the pixel of each grid value of their sliders
 //
@@ -228,11 +231,13 @@ function render({ model, el }) {
 
   // --- the figure ------------------------------------------------------------
   function drawn(source, at) {
-    if (canvas.width !== source.width || canvas.height !== source.height) {
-      canvas.width = source.width;
-      canvas.height = source.height;
+    if (source) {
+      if (canvas.width !== source.width || canvas.height !== source.height) {
+        canvas.width = source.width;
+        canvas.height = source.height;
+      }
+      ctx.drawImage(source, 0, 0);
     }
-    ctx.drawImage(source, 0, 0);
     shownIndex = at;
     if (view.hidden) {
       view.hidden = false;
@@ -240,17 +245,29 @@ function render({ model, el }) {
     }
     el.dispatchEvent(new CustomEvent("bx-drawn", { bubbles: true }));
   }
+  const bitmap = (bytes) => createImageBitmap(new Blob([bytes], { type: "image/png" }));
+  let still = null; // [bytes, their bitmap]
   function paint() {
-    const image = model.get("image");
     const at = model.get("index").slice();
-    if (!image) return;
     const token = ++paintToken;
-    if (!isBytes(image)) {
+    const image = model.get("image");
+    if (image) {
       drawn(image, at);
       return;
     }
-    createImageBitmap(new Blob([image], { type: "image/png" })).then((bitmap) => {
-      if (token === paintToken) drawn(bitmap, at);
+    const bytes = model.get("still");
+    if (!bytes || !isBytes(bytes)) return;
+    if (!still || still[0] !== bytes) still = [bytes, bitmap(bytes)];
+    const parts = model.get("patches") || [];
+    Promise.all([still[1], ...parts.map(([, , png]) => bitmap(png))]).then(([base, ...boxes]) => {
+      if (token !== paintToken) return;
+      if (canvas.width !== base.width || canvas.height !== base.height) {
+        canvas.width = base.width;
+        canvas.height = base.height;
+      }
+      ctx.drawImage(base, 0, 0);
+      boxes.forEach((box, k) => ctx.drawImage(box, parts[k][0], parts[k][1]));
+      drawn(null, at);
     });
   }
 
@@ -307,6 +324,7 @@ function render({ model, el }) {
   }
 
   model.on("change:image", paint);
+  model.on("change:patches", paint);
   model.on("change:geometry", () => {
     layout();
     paint();
