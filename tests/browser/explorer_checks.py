@@ -173,3 +173,13 @@ def check_sticky(page, root):
     assert (
         top - 0.5 <= controls["y"] and controls["y"] + controls["height"] <= bottom
     ), f"controls left the screen ({top}-{bottom}): {controls}"
+
+
+def shots_dir():
+    import pathlib
+
+    path = (
+        pathlib.Path(__file__).resolve().parents[2] / "_build" / "explorer-screenshots"
+    )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
