@@ -62,6 +62,10 @@ function render({ model, el }) {
   const overlays = make("div", { class: "bx-overlays", "aria-hidden": "true" });
   view.append(canvas, overlays);
   view.hidden = true;
+  // keys on a control are the control's: a notebook must not take them as
+  // its shortcuts (JupyterLab reads keydown on its way up)
+  controls.setAttribute("data-lm-suppress-shortcuts", "true");
+  controls.addEventListener("keydown", (event) => event.stopPropagation());
   el.prepend(controls);
   el.append(view);
   const ctx = canvas.getContext("2d");
