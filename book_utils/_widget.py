@@ -9,7 +9,8 @@ The front-end and the kernel share four values (traits):
 * ``index``: the grid index of every slider; the front-end sets it;
 * ``still``: the still parts of the figure (PNG), sent once, and
   ``patches``: the parts of the frame at ``index`` that differ from them,
-  ``[x, y, PNG]`` boxes; the kernel sets them (encoding a few boxes is
+  ``[x, y, PNG]`` boxes, and ``shown``, the index they show; the kernel
+  sets them (encoding a few boxes is
   several times quicker than encoding the whole frame);
 * ``geometry``: the frame's size and where its bound panels lie (pixels).
 """
@@ -35,6 +36,7 @@ class ExplorerWidget(anywidget.AnyWidget):
     index = traitlets.List(traitlets.Int()).tag(sync=True)
     still = traitlets.Bytes().tag(sync=True)
     patches = traitlets.List().tag(sync=True)
+    shown = traitlets.List(traitlets.Int()).tag(sync=True)
     geometry = traitlets.Dict().tag(sync=True)
 
     def __init__(self, explorer):
@@ -46,9 +48,13 @@ class ExplorerWidget(anywidget.AnyWidget):
             geometry=explorer.geometry(),
             still=png(self._still),
             patches=patches(explorer.render_rgba(), self._still),
+            shown=explorer.start_index(),
         )
 
     @traitlets.observe("index")
     def _redraw(self, change):
         values = self._explorer.values_at(change["new"])
-        self.patches = patches(self._explorer.render_rgba(**values), self._still)
+        boxes = patches(self._explorer.render_rgba(**values), self._still)
+        with self.hold_sync():  # one message: the boxes and what they show
+            self.shown = list(change["new"])
+            self.patches = boxes

@@ -11,7 +11,7 @@
 //   image     the frame at index as a canvas (website), or else
 //   still     the figure's still parts (PNG bytes) and
 //   patches   [x, y, PNG bytes] boxes of the frame at index that differ
-//             from them (the kernel)
+//             from them, and shown: the index they are for (the kernel)
 //   geometry  the frame's size, CSS width, and the bound panels: a box in
 //             image pixels and the pixel of each grid value of their sliders
 //
@@ -168,6 +168,7 @@ function render({ model, el }) {
   }
 
   function syncControls() {
+    el.dataset.index = index.join(",");
     rows.forEach((r, i) => {
       const text = sliders[i].texts[index[i]];
       r.input.value = String(index[i]);
@@ -243,6 +244,7 @@ function render({ model, el }) {
       ctx.drawImage(source, 0, 0);
     }
     shownIndex = at;
+    el.dataset.shown = at.join(",");
     if (view.hidden) {
       view.hidden = false;
       el.classList.add("bx-live");
@@ -252,7 +254,8 @@ function render({ model, el }) {
   const bitmap = (bytes) => createImageBitmap(new Blob([bytes], { type: "image/png" }));
   let still = null; // [bytes, their bitmap]
   function paint() {
-    const at = model.get("index").slice();
+    // the kernel says which indices its patches show (it may lag behind)
+    const at = (model.get("shown") || model.get("index")).slice();
     const token = ++paintToken;
     const image = model.get("image");
     if (image) {

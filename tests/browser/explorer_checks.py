@@ -11,19 +11,17 @@ NEXT_FRAMES = (
 )
 
 
-def settle(page, root, timeout=10.0):
-    """Wait until the frame shown is that of the current indices (the kernel
-    may take a moment), then for two animation frames."""
+def settle(page, root, timeout=60.0):
+    """Wait until the frame shown is that of the current indices (a kernel
+    may take a moment), then for two animation frames; the figure's pixels."""
+    root.wait_for(timeout=timeout * 1000)
+    page.wait_for_function(
+        "e => e.dataset.shown !== undefined && e.dataset.shown === e.dataset.index",
+        arg=root.element_handle(),
+        timeout=timeout * 1000,
+    )
     page.evaluate(NEXT_FRAMES)
-    deadline = time.monotonic() + timeout
-    values = None
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(150)
-        shot = root.locator(".bx-view").screenshot()
-        if shot == values:
-            return shot
-        values = shot
-    return values
+    return root.locator(".bx-view").screenshot()
 
 
 def picture(page, root):

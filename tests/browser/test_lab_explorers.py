@@ -44,6 +44,7 @@ def _run_all(browser, lab, name, width=1280, height=900):  # noqa: F811
 
 def _root_with(page, selector):
     root = page.locator(".bx-root", has=page.locator(selector)).first
+    root.wait_for(state="attached", timeout=600_000)
     page.wait_for_function(
         "e => e.classList.contains('bx-live')",
         arg=root.element_handle(),
