@@ -48,6 +48,7 @@ function makeView(div) {
     canvas: null,
     shown: null,
     urls: null,
+    held: null,
     loading: null,
     ready: false,
   };
@@ -70,12 +71,14 @@ function load(view) {
             : null,
         );
         // load (not decode) every layer, so that showing any one is immediate
-        const held = view.urls.map((url) => {
+        // (held for the page's life: an image made later from the same blob
+        // is then complete at once, so any frame draws in its event)
+        const held = (view.held = view.urls.map((url) => {
           if (!url) return null;
           const img = new Image();
           img.src = url;
           return img;
-        });
+        }));
         return Promise.all(
           held.map((img) =>
             img && !img.complete

@@ -248,6 +248,7 @@ function render({ model, el }) {
     if (view.hidden) {
       view.hidden = false;
       el.classList.add("bx-live");
+      unclip();
     }
     el.dispatchEvent(new CustomEvent("bx-drawn", { bubbles: true }));
   }
@@ -276,6 +277,21 @@ function render({ model, el }) {
       boxes.forEach((box, k) => ctx.drawImage(box, parts[k][0], parts[k][1]));
       drawn(null, at);
     });
+  }
+
+  // Sticky controls stick within the nearest box that clips or scrolls its
+  // overflow, so every box between them and the one that scrolls the page
+  // (JupyterLab's output area, the website's cell output and article) clips
+  // with "overflow: clip" instead, which sticky looks through.
+  function unclip() {
+    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      const scrolls = /(auto|scroll)/.test(style.overflowY) && box.scrollHeight > box.clientHeight;
+      if (scrolls) break;
+      if (!/^(visible|clip)$/.test(style.overflowX) || !/^(visible|clip)$/.test(style.overflowY)) {
+        box.style.overflow = "clip";
+      }
+    }
   }
 
   // --- dragging on a bound panel ----------------------------------------------

@@ -25,7 +25,9 @@ def _run_all(browser, lab, name, width=1280, height=900):  # noqa: F811
     page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
     page.wait_for_selector(
-        ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000
+        ".jp-Notebook-ExecutionIndicator[data-status='idle']",
+        state="attached",
+        timeout=120_000,
     )
     page.locator(".jp-Notebook").first.click()
     page.keyboard.press("Escape")
