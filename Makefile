@@ -18,7 +18,7 @@ $(STAMP): requirements.txt pyproject.toml
 # re-reads only pages whose source changed; but the website's explorers and pages
 # are drawn by book_utils, so a change there rebuilds the book from scratch.
 CACHE_STAMP := _build/.book_utils-stamp
-$(CACHE_STAMP): $(wildcard book_utils/*.py book_utils/_static/*)
+$(CACHE_STAMP): $(wildcard book_utils/*.py book_utils/_static/* book_build/static_explorer.py book_build/frames.py book_build/site.py book_build/_static/*)
 	rm -rf _build
 	mkdir -p _build
 	touch $@

@@ -7,6 +7,8 @@ import importlib
 import numpy as np
 import pytest
 
+from book_build.frames import frames
+from book_build.static_explorer import layouts, static_html
 from book_utils import Explorer, Slider, explorer
 
 X = np.linspace(0, 1, 50)
@@ -89,15 +91,100 @@ def test_update_must_return_its_artists():
         explorer(setup, lambda state, a: [], [Slider("a", [0, 1])], title="t", alt="t")
 
 
-def test_live_widget_has_one_labelled_slider_per_parameter_and_redraws():
+def _composed(widget) -> np.ndarray:
+    """What the notebook front-end draws: the still picture, then the patches."""
+    import io
+
+    from PIL import Image
+
+    out = np.asarray(Image.open(io.BytesIO(widget.still)).convert("RGB")).copy()
+    for x, y, data in widget.patches:
+        part = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+        out[y : y + part.shape[0], x : x + part.shape[1]] = part
+    return out
+
+
+def test_live_widget_describes_its_sliders_and_redraws_on_a_new_index():
     e = make()
-    box = e.widget
-    sliders, image = box.children[:-1], box.children[-1]
-    assert [s.description for s in sliders] == ["a", "b"]
-    before = image.value
-    sliders[0].value = 1.0
-    assert image.value != before
-    assert image.value == e.render_png(a=1.0, b=0.0)
+    widget = e.widget
+    spec = widget.spec
+    assert [s["label"] for s in spec["sliders"]] == ["a", "b"]
+    assert spec["sliders"][0]["texts"] == ["0", "0.5", "1"]
+    assert widget.index == [1, 0] == spec["start"]
+    assert np.array_equal(_composed(widget), e.render_rgba()[..., :3])
+    before = widget.patches
+    widget.index = [2, 1]  # what the front-end does when a slider moves
+    assert widget.patches != before
+    assert np.array_equal(_composed(widget), e.render_rgba(a=1.0, b=1.0)[..., :3])
+    with pytest.raises(ValueError, match="off the grid"):
+        e.values_at([3, 0])
+
+
+def test_the_widget_runs_the_one_front_end_module():
+    from book_utils._widget import STATIC, ExplorerWidget
+
+    source = (STATIC / "explorer.js").read_text()
+    assert "export default { render }" in source
+    assert str(ExplorerWidget._esm) == source  # the file, as anywidget reads it
+
+
+def test_named_points_fixed_and_computed():
+    e = explorer(
+        setup,
+        update,
+        [Slider("a", [0.0, 0.5, 1.0]), Slider("b", [0.0, 1.0], value=0.0)],
+        title="points",
+        alt="t",
+        points={"top": {"a": 0.9}, "swap": lambda a, b: {"a": b, "b": 1.0 - b}},
+    )
+    top, swap = e.spec()["points"]
+    assert top == {"label": "top", "at": [2, None]}  # 0.9 snaps to 1.0; b untouched
+    # from every grid point (a, b), row-major, to (b, 1 - b): flat index 2 ia + ib
+    assert swap["to"] == [1, 4, 1, 4, 1, 4]
+    with pytest.raises(ValueError, match="unknown slider"):
+        explorer(setup, update, e.sliders, title="t", alt="t", points={"x": {"c": 1}})
+
+
+def test_a_bound_panel_maps_each_grid_value_to_its_pixel():
+    e = explorer(
+        setup,
+        update,
+        [Slider("a", [0.0, 0.5, 1.0]), Slider("b", [0.0, 1.0, 2.0])],
+        title="drag",
+        alt="t",
+        drag=("ax", "a", "b"),
+    )
+    (panel,) = e.geometry()["panels"]
+    assert (panel["x"], panel["y"]) == (0, 1)
+    ax = e._live.state["ax"]
+    h = e.geometry()["size"][1]
+    for a, px in zip((0.0, 0.5, 1.0), panel["xs"], strict=True):
+        assert ax.transData.transform((a, 0))[0] == pytest.approx(px)
+    for b, py in zip((0.0, 1.0, 2.0), panel["ys"], strict=True):
+        assert h - ax.transData.transform((0, b))[1] == pytest.approx(py)
+    x0, y0, x1, y1 = panel["box"]
+    assert x0 <= min(panel["xs"]) and max(panel["xs"]) <= x1
+    assert y0 <= min(panel["ys"]) and max(panel["ys"]) <= y1
+    with pytest.raises(ValueError, match="is not a slider"):
+        explorer(setup, update, e.sliders, title="t", alt="t", drag=("ax", "c"))
+    with pytest.raises(ValueError, match="the Axes to drag on"):
+        explorer(setup, update, e.sliders, title="t", alt="t", drag=("line", "a"))
+
+
+def test_play_and_sample_flags():
+    spec = explorer(
+        setup,
+        update,
+        [Slider("a", [0.0, 1.0], play=True), Slider("b", [0.0, 1.0], sample=True)],
+        title="flags",
+        alt="t",
+    ).spec()
+    assert [(s["play"], s["sample"]) for s in spec["sliders"]] == [
+        (True, False),
+        (False, True),
+    ]
+    with pytest.raises(ValueError, match="play or sample"):
+        Slider("a", [0, 1], play=True, sample=True)
 
 
 def test_notebook_output_is_short_and_stable():
@@ -107,20 +194,6 @@ def test_notebook_output_is_short_and_stable():
 
 
 # --- the kernel-free HTML version for the website ---------------------------
-
-
-def _static_parts(html_text: str) -> dict:
-    import re
-
-    return {
-        "inputs": re.findall(r"<input [^>]*>", html_text),
-        "labels": re.findall(r'<label for="([^"]+)">([^<]*)</label>', html_text),
-        "outputs": re.findall(
-            r'<output for="([^"]+)"[^>]*>([^<]*)</output>', html_text
-        ),
-        "images": re.findall(r"<img [^>]*>", html_text),
-        "ids": re.findall(r'\sid="([^"]+)"', html_text),
-    }
 
 
 def _compose(packed: dict, sheet: int, frame: int) -> np.ndarray:
@@ -153,8 +226,8 @@ def _compose(packed: dict, sheet: int, frame: int) -> np.ndarray:
 
 def test_layers_rebuild_every_frame_drawn_by_update():
     e = make()
-    drawing = e.layouts()["wide"]
-    packed = e.frames(drawing)
+    drawing = layouts(e)["wide"]
+    packed = frames(e, drawing)
     assert e.sliders[packed["axis"]].name == "a"  # the slider with the most values
     assert len(packed["sheets"]) == len(e.sliders[1].grid)  # one per value of b
     assert len(packed["frames"]) == len(list(e.grid()))
@@ -173,7 +246,7 @@ def test_layers_rebuild_every_frame_drawn_by_update():
 
 def test_website_frames_are_drawn_at_twice_the_css_density():
     e = make()
-    w, h = e.frames(e.layouts()["wide"])["size"]
+    w, h = frames(e, layouts(e)["wide"])["size"]
     assert (w, h) == (int(7.0 * 192), int(3.4 * 192))  # matplotlib truncates
 
 
@@ -191,17 +264,19 @@ def _move(state, a):
 
 def test_the_narrow_layout_stacks_side_by_side_panels():
     e = explorer(_two_panels, _move, [Slider("a", [0.0, 1.0])], title="two", alt="t")
-    layouts = e.layouts()
-    assert set(layouts) == {"wide", "narrow"}
-    wide, narrow = (layouts[k].state for k in ("wide", "narrow"))
+    drawn = layouts(e)
+    assert set(drawn) == {"wide", "narrow"}
+    wide, narrow = (drawn[k].state for k in ("wide", "narrow"))
     a, b = (wide[k].get_position() for k in ("left", "right"))
     assert b.x0 > a.x1  # side by side
     a, b = (narrow[k].get_position() for k in ("left", "right"))
     assert b.y1 < a.y0  # one above the other
-    w, h = layouts["narrow"].fig.get_size_inches()
+    w, h = drawn["narrow"].fig.get_size_inches()
     assert w == pytest.approx(3.6) and h == pytest.approx(2 * 3.4)
     # the smallest text (tick labels at the default 10 pt) is known for the page
-    assert layouts["narrow"].smallest_text_pt > 0
+    from book_build.static_explorer import smallest_text_pt
+
+    assert smallest_text_pt(drawn["narrow"]) > 0
 
 
 def test_static_html_is_deterministic(monkeypatch):
@@ -210,35 +285,35 @@ def test_static_html_is_deterministic(monkeypatch):
     module = importlib.import_module("book_utils.explorer")
 
     monkeypatch.setattr(module, "_ids_used", {})  # a fresh kernel
-    first = make().static_html()
+    first = static_html(make())
     monkeypatch.setattr(module, "_ids_used", {})  # a rebuild: another fresh kernel
-    assert make().static_html() == first
+    assert static_html(make()) == first
     # a second explorer with the same title in one kernel gets its own ids
-    second = make().static_html()
+    second = static_html(make())
     uid = re.search(r'<figure class="bx" id="([^"]+)"', first).group(1)
     assert f'id="{uid}-2"' in second
     assert second.replace(f"{uid}-2", uid) == first
 
 
-def test_static_html_has_labelled_sliders_readouts_and_alt_text():
+def test_static_html_carries_the_spec_each_layout_and_the_alt_text():
+    import html
+    import json
+    import re
+
     e = make()
-    parts = _static_parts(e.static_html())
-    assert len(parts["inputs"]) == 2
-    for s, tag in zip(e.sliders, parts["inputs"], strict=True):
-        assert 'type="range"' in tag
-        assert f'max="{len(s.grid) - 1}"' in tag
-        assert f'value="{s.grid.index(s.value)}"' in tag
-        assert f'aria-valuetext="{s.text(s.value)}"' in tag
-    assert [label for _, label in parts["labels"]] == ["a", "b"]
-    assert [value for _, value in parts["outputs"]] == ["0.5", "0"]
-    input_ids = [t.split(' id="')[1].split('"')[0] for t in parts["inputs"]]
-    assert [f for f, _ in parts["labels"]] == input_ids
-    assert [f for f, _ in parts["outputs"]] == input_ids
+    page = static_html(e)
+    spec = json.loads(html.unescape(re.search(r'data-spec="([^"]*)"', page).group(1)))
+    assert spec == json.loads(json.dumps(e.spec()))
+    images = re.findall(r"<img [^>]*>", page)
     # the starting frame of the wide and of the narrow layout, with the alt text
-    assert len(parts["images"]) == 2
-    assert all('alt="a line"' in img for img in parts["images"])
-    assert len(set(parts["ids"])) == len(parts["ids"])
-    assert "<script" not in e.static_html()  # one shared script serves the site
+    assert len(images) == 2
+    assert all('alt="a line"' in img for img in images)
+    geometries = re.findall(r'data-geometry="([^"]*)"', page)
+    assert [json.loads(html.unescape(g))["size"] for g in geometries] == [
+        [int(7.0 * 192), int(3.4 * 192)],
+        [int(3.6 * 192), int(3.4 * 192)],
+    ]
+    assert "<script" not in page  # one shared script serves the site
 
 
 def test_static_html_only_in_the_book_build(monkeypatch):

@@ -1,11 +1,11 @@
-"""The book's Sphinx extension (book_utils.site): what it removes from pages."""
+"""The book's Sphinx extension (book_build.site): what it removes from pages."""
 
 from __future__ import annotations
 
 import os
 import types
 
-from book_utils import site
+from book_build import site
 
 
 def _asset(filename, **attributes):
@@ -26,6 +26,7 @@ def test_thebe_and_widget_state_scripts_are_dropped_and_the_rest_kept():
 
 def test_the_extension_sets_the_static_explorer_switch(monkeypatch):
     monkeypatch.delenv(site.STATIC_ENV, raising=False)
+    monkeypatch.delenv("PYTHONPATH", raising=False)
     calls = []
     app = types.SimpleNamespace(
         connect=lambda *a, **k: calls.append(a[0]),
@@ -34,7 +35,9 @@ def test_the_extension_sets_the_static_explorer_switch(monkeypatch):
     )
     site.setup(app)
     assert os.environ[site.STATIC_ENV] == "1"
-    assert "book-explorer.js" in calls and "book-explorer.css" in calls
+    assert "book-explorer.js" in calls and "explorer.css" in calls
+    # the kernels can import the static rendering from book_build
+    assert str(site.ROOT) in os.environ["PYTHONPATH"].split(os.pathsep)
 
 
 def test_explorer_frames_move_to_a_file_of_their_own(tmp_path):
@@ -51,3 +54,12 @@ def test_explorer_frames_move_to_a_file_of_their_own(tmp_path):
     # the same frames on another page: the same file, a path from there
     again = site._move_packs(app, "intro", body)
     assert again == page.replace("../", "")
+
+
+def test_the_site_serves_the_notebook_widgets_own_front_end():
+    names = {p.name for d in site.STATIC_DIRS for p in d.iterdir()}
+    assert {"explorer.js", "explorer.css", "book-explorer.js", "book.css"} <= names
+    page_script = (
+        site.ROOT / "book_build" / "_static" / "book-explorer.js"
+    ).read_text()
+    assert 'import explorer from "./explorer.js"' in page_script

@@ -20,6 +20,7 @@ import pathlib
 import re
 import urllib.parse
 
+import explorer_checks as checks
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from sitetools import REPORT, SITE, redirect_target, site_pages, toc_files
@@ -157,12 +158,13 @@ TIMING_HOOKS = """() => {
     document.addEventListener('input', (event) => {
         const fig = event.target.closest('figure.bx');
         if (!fig) return;
-        const canvas = fig.querySelector('.bx-shown canvas.bx-canvas');
+        const canvas = fig.querySelector('.bx-view canvas.bx-canvas');
         // flush style and layout: the new frame is ready to paint
         if (canvas) { getComputedStyle(canvas).width; canvas.getBoundingClientRect(); }
         const t0 = window.__bxT0, ready = performance.now();
         window.__bx.decoded = Math.max(window.__bx.decoded, decoded());
-        const drawn = !!canvas && fig.classList.contains('bx-loaded');
+        const drawn = !!canvas && fig.classList.contains('bx-loaded')
+            && fig.classList.contains('bx-live');
         requestAnimationFrame(() => window.__bx.times.push({
             update: ready - t0, frame: performance.now() - t0, drawn,
         }));
@@ -182,20 +184,22 @@ LAYOUT = """() => {
     const out = {text: Infinity, density: Infinity, outside: [], small: []};
     for (const fig of document.querySelectorAll('figure.bx')) {
         const view = fig.querySelector('.bx-figure.bx-shown');
-        const canvas = view && view.querySelector('canvas.bx-canvas');
+        const canvas = view && fig.querySelector('.bx-view canvas.bx-canvas');
         if (!canvas) { out.outside.push(fig.id + ': no frame shown'); continue; }
         const shown = canvas.getBoundingClientRect();
         const scale = shown.width / Number(view.dataset.width);
         out.text = Math.min(out.text, Number(view.dataset.textPx) * scale);
         out.density = Math.min(out.density, canvas.width / shown.width);
-        const parts = [canvas, ...fig.querySelectorAll('.bx-control > *')];
+        const parts = [canvas, ...fig.querySelectorAll(
+            '.bx-control > :not(.bx-seed), .bx-controls button')];
         for (const el of parts) {
             const r = el.getBoundingClientRect();
             if (r.left < -0.5 || r.right > width + 0.5 || r.width === 0) {
                 out.outside.push(`${el.id || el.tagName} [${r.left}, ${r.right}] of ${width}`);
             }
         }
-        for (const input of fig.querySelectorAll('input.bx-range')) {
+        for (const input of fig.querySelectorAll(
+                'input.bx-range:not(.bx-seed), .bx-controls button')) {
             const r = input.getBoundingClientRect();
             if (r.width < 24 || r.height < 24) out.small.push(`${input.id} ${r.width}x${r.height}`);
         }
@@ -267,7 +271,7 @@ def test_every_slider_moves_its_figure_at_once(open_page, path):
     page, log = open_page(path, "desktop2x")
     _load_explorers(page, path)
     page.evaluate(TIMING_HOOKS)
-    sliders = page.locator("figure.bx input.bx-range")
+    sliders = page.locator("figure.bx input.bx-range:not(.bx-seed)")
     count = sliders.count()
     row = REPORT.setdefault(path, {})
     row["sliders"] = count
@@ -280,7 +284,7 @@ def test_every_slider_moves_its_figure_at_once(open_page, path):
         slider = sliders.nth(i)
         sid = slider.get_attribute("id")
         figure = page.locator("figure.bx", has=page.locator(f"#{sid}"))
-        box = figure.locator(".bx-figure.bx-shown")
+        box = figure.locator(".bx-view")
         labels = slider.evaluate("el => Array.from(el.labels).map(l => l.textContent)")
         assert labels and labels[0].strip(), f"{path}: slider {sid} has no label"
         output = page.locator(f"#{sid}-value")
@@ -314,8 +318,49 @@ def test_explorers_fit_a_phone(open_page, path):
     page.evaluate(TIMING_HOOKS)
     row = REPORT.setdefault(path, {})
     _check_layout(page, path, row, "phone_")
-    _measured_sweep(page, path, row, "phone_", page.locator("figure.bx input.bx-range"))
+    _measured_sweep(
+        page,
+        path,
+        row,
+        "phone_",
+        page.locator("figure.bx input.bx-range:not(.bx-seed)"),
+    )
     weight = _own_bytes(path, log.site)
     row["phone_weight"] = weight
     assert weight <= MAX_OWN_BYTES, f"{path}: own content {weight / 1e6:.2f} MB"
     assert log.errors == [], f"{path} logged errors: {log.errors}"
+
+
+# --- the new controls (book_utils/_static/explorer.js), on every page that has
+# them: the same checks as on the small test page and in JupyterLab
+CONTROLS = {
+    "button.bx-point": checks.check_points,
+    "button.bx-new-sample": checks.check_new_sample,
+    "button.bx-play": checks.check_step_and_play,
+    ".bx-drag": checks.check_drag,
+}
+
+
+@pytest.mark.parametrize("path", EXPLORER_PAGES)
+def test_every_kind_of_control_changes_the_figure(open_page, path):
+    page, log = open_page(path, "desktop")
+    _load_explorers(page, path)
+    figures = page.locator("figure.bx")
+    for k in range(figures.count()):
+        root = figures.nth(k)
+        root.scroll_into_view_if_needed()
+        checks.check_slider_keyboard(page, root)
+        checks.check_keyboard_reaches_every_control(page, root)
+        for selector, check in CONTROLS.items():
+            if root.locator(selector).count():
+                check(page, root)
+    assert log.errors == [], f"{path} logged errors: {log.errors}"
+
+
+@pytest.mark.parametrize("path", EXPLORER_PAGES)
+def test_controls_stay_on_a_phone_screen_while_the_figure_scrolls(open_page, path):
+    page, log = open_page(path, "phone")
+    _load_explorers(page, path)
+    figures = page.locator("figure.bx")
+    for k in range(figures.count()):
+        checks.check_sticky(page, figures.nth(k))

@@ -2,11 +2,14 @@
 
 Listed in ``_config.yml`` under ``sphinx: extra_extensions``.  It
 
-* sets ``BOOK_STATIC_EXPLORERS=1`` for the notebook kernels the build starts,
-  so that every explorer adds its kernel-free HTML version to its output
-  (:meth:`book_utils.Explorer.static_html`);
-* serves the one script and style sheet those explorers share
-  (``book_utils/_static/book-explorer.{js,css}``), and moves each explorer
+* sets ``BOOK_STATIC_EXPLORERS=1`` for the notebook kernels the build starts
+  (and puts the repository on their ``PYTHONPATH``), so that every explorer
+  adds its kernel-free HTML version to its output
+  (:func:`book_build.static_explorer.static_html`);
+* serves the explorers' one front-end (``book_utils/_static/explorer.{js,css}``,
+  the same module the notebook widget runs) and the page script that runs it
+  on the pre-rendered frames (``book_build/_static/book-explorer.js``), and
+  moves each explorer
   layout's frames out of the page into a file of its own
   (``_explorers/<hash>.bin``), which the script fetches for the one layout
   a reader's screen shows;
@@ -41,11 +44,13 @@ import re
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .explorer import STATIC_ENV
+from book_utils.explorer import STATIC_ENV
 
 logger = logging.getLogger(__name__)
 
-STATIC_DIR = pathlib.Path(__file__).parent / "_static"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+#: the front-end shared with the notebook widget, and the site's own files
+STATIC_DIRS = [ROOT / "book_utils" / "_static", ROOT / "book_build" / "_static"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
 #: An explorer layout's frames, inline in the notebook output (static_html)
@@ -73,7 +78,7 @@ def _move_packs(app: Sphinx, pagename: str, body: str) -> str:
 
 
 def _configure(app: Sphinx, config) -> None:
-    config.html_static_path.append(str(STATIC_DIR))
+    config.html_static_path.extend(str(d) for d in STATIC_DIRS)
     # pydata-sphinx-theme logs a console error ("Got invalid theme mode") on a
     # reader's first visit unless a default mode is set
     config.html_context.setdefault("default_mode", "auto")
@@ -124,7 +129,7 @@ def _clean_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
             filename = str(getattr(asset, "filename", asset) or "")
             if EXTERNAL.match(filename):
                 logger.warning(
-                    "[book_utils.site] %s loads %s from another host",
+                    "[book_build.site] %s loads %s from another host",
                     pagename,
                     filename,
                 )
@@ -139,7 +144,7 @@ def _clean_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
         context["body"] = body
     if "Explorer(&#39;" in body or "Explorer('" in body:
         logger.warning(
-            "[book_utils.site] %s shows an explorer without its static version "
+            "[book_build.site] %s shows an explorer without its static version "
             "(outputs from a cache made without %s=1: run `make clean`)",
             pagename,
             STATIC_ENV,
@@ -149,10 +154,16 @@ def _clean_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
 def setup(app: Sphinx) -> dict:
     # The kernels that execute the notebooks inherit this environment.
     os.environ[STATIC_ENV] = "1"
+    # ... and import the static rendering from book_build
+    paths = [
+        str(ROOT),
+        *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)),
+    ]
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
     app.connect("config-inited", _configure)
     app.connect("build-finished", _write_root_redirect, priority=400)
-    app.add_js_file("book-explorer.js", defer="defer")
-    app.add_css_file("book-explorer.css")
+    app.add_js_file("book-explorer.js", type="module")
+    app.add_css_file("explorer.css")
     app.add_css_file("book.css")
     app.connect("html-page-context", _clean_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,99 @@
+"""The explorers in a real JupyterLab, on the reader notebooks, with a kernel:
+the same front-end module as the website (book_utils/_static/explorer.js), as
+an anywidget.  Every kind of control changes the figure's pixels, a drag on a
+bound panel moves the bound sliders, play advances and stops at the end, the
+keyboard reaches every control, and on a 390 px phone the controls stay on
+screen while the figure is scrolled half out of view.  Uses the JupyterLab
+server of test_lab.py; needs Chromium (see conftest.py)."""
+
+from __future__ import annotations
+
+import explorer_checks as checks
+import pytest
+from test_lab import READERS, lab  # noqa: F401  (the JupyterLab fixture)
+
+CH5 = next(p for p in READERS if p.name.startswith("05_"))
+CH8 = next(p for p in READERS if p.name.startswith("08_how_sure"))
+
+
+def _run_all(browser, lab, name, width=1280, height=900):  # noqa: F811
+    base, token, served = lab
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=1
+    )
+    page = context.new_page()
+    page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    page.wait_for_selector(
+        ".jp-Notebook-ExecutionIndicator[data-status='idle']",
+        state="attached",
+        timeout=120_000,
+    )
+    page.locator(".jp-Notebook").first.click()
+    page.keyboard.press("Escape")
+    if width < 600:  # a phone: the notebook takes the whole width
+        page.keyboard.press("Control+b")  # JupyterLab: toggle the left sidebar
+        page.wait_for_timeout(500)
+    page.evaluate(
+        """() => {
+            const run = document.querySelector('[data-command="notebook:run-all-cells"]');
+            if (run) run.click();
+        }"""
+    )
+    if page.locator(".bx-root").count() == 0:
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+    page.wait_for_selector(".bx-root.bx-live", timeout=300_000)
+    return context, page
+
+
+def _root_with(page, selector):
+    root = page.locator(".bx-root", has=page.locator(selector)).first
+    root.wait_for(state="attached", timeout=600_000)
+    page.wait_for_function(
+        "e => e.classList.contains('bx-live')",
+        arg=root.element_handle(),
+        timeout=300_000,
+    )
+    root.scroll_into_view_if_needed()
+    return root
+
+
+def test_chapter_5_controls_in_jupyterlab(browser, lab):  # noqa: F811
+    context, page = _run_all(browser, lab, CH5.name)
+    try:
+        loss = _root_with(page, ".bx-drag")
+        checks.check_slider_keyboard(page, loss)
+        checks.check_points(page, loss)
+        checks.check_drag(page, loss)
+        checks.check_keyboard_reaches_every_control(page, loss)
+        path = _root_with(page, "button.bx-play")
+        checks.check_step_and_play(page, path)
+        page.screenshot(path=str(checks.shots_dir() / "lab-ch5-explorers.png"))
+    finally:
+        context.close()
+
+
+def test_chapter_8_new_sample_and_play_in_jupyterlab(browser, lab):  # noqa: F811
+    context, page = _run_all(browser, lab, CH8.name)
+    try:
+        sampling = _root_with(page, "button.bx-new-sample")
+        checks.check_new_sample(page, sampling)
+        checks.check_step_and_play(page, sampling)
+    finally:
+        context.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not done (issue 17): in JupyterLab the controls do not yet stick inside "
+    "the notebook's scrolling panel; they do on the website (test_site.py)",
+)
+@pytest.mark.parametrize("width", [390])
+def test_controls_stay_on_a_phone_in_jupyterlab(browser, lab, width):  # noqa: F811
+    context, page = _run_all(browser, lab, CH5.name, width=width, height=844)
+    try:
+        root = _root_with(page, ".bx-drag")
+        checks.check_sticky(page, root)
+    finally:
+        context.close()
