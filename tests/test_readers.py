@@ -76,7 +76,9 @@ def test_every_equation_is_numbered_and_every_solution_folded(path):
     starts = len(re.findall(r"\{solution-start\}", src_md))
     boxes = len(
         re.findall(
-            r"^ *```\{\w+\}.*\n(?: *:\w+:.*\n)*? *:class: dropdown", src_md, re.M
+            r"^ *(?:`{3,}|:{3,})\{\w+\}.*\n(?: *:\w+:.*\n)*? *:class: dropdown",
+            src_md,
+            re.M,
         )
     )
     assert md.count("<details>") == md.count("</details>") == starts + boxes
