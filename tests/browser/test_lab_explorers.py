@@ -13,7 +13,7 @@ import pytest
 from test_lab import READERS, lab  # noqa: F401  (the JupyterLab fixture)
 
 CH5 = next(p for p in READERS if p.name.startswith("05_"))
-CH8 = next(p for p in READERS if p.name.startswith("08_how_sure"))
+CH8 = next(p for p in READERS if p.name.startswith("09_how_sure"))
 
 
 def _run_all(browser, lab, name, width=1280, height=900):  # noqa: F811
