@@ -26,13 +26,6 @@ SCALE = 1e-7
 
 
 @pytest.fixture(scope="module")
-def spector():
-    data = sm.datasets.spector.load_pandas()
-    X = sm.add_constant(data.exog)
-    return X.to_numpy(), data.endog.to_numpy(), list(X.columns)
-
-
-@pytest.fixture(scope="module")
 def spector_scaled(spector):
     X, y, names = spector
     j = names.index("GPA")

@@ -33,13 +33,6 @@ def sm_logit(X, y):
 
 
 @pytest.fixture(scope="module")
-def spector():
-    data = sm.datasets.spector.load_pandas()
-    X = sm.add_constant(data.exog)
-    return X.to_numpy(), data.endog.to_numpy(), list(X.columns)
-
-
-@pytest.fixture(scope="module")
 def longley():
     data = sm.datasets.longley.load_pandas()
     X = sm.add_constant(data.exog)
