@@ -21,7 +21,8 @@
  * frame); img.bx-start is the starting frame, for a page without this script.
  *
  * Memory: a layer is decoded only when drawn, or when it belongs to a frame
- * one step away along a slider of the explorer moved last (decoded ahead so
+ * one step further along the slider(s) last moved, in the way they moved, in
+ * the explorer moved last (decoded ahead so
  * the next step paints at once); the images held are the hidden img.bx-pool.
  * Every layer is loaded (not decoded) up front as a blob.
  */
@@ -190,6 +191,11 @@ class PageModel {
   }
   set(name, value) {
     if (name !== "index") return;
+    // decode ahead along the sliders this change moved (all, at first)
+    // and on in the same direction (a slider is mostly moved one way)
+    this.moved = new Map(
+      value.flatMap((x, i) => (x !== this.index[i] ? [[i, Math.sign(x - this.index[i])]] : [])),
+    );
     this.index = value.slice();
     if (active !== this) {
       if (active) active.drop();
@@ -224,7 +230,9 @@ class PageModel {
     if (active === this) {
       // decode the layers of the frames one step away along each slider
       this.index.forEach((x, i) => {
-        for (const to of [x - 1, x + 1]) {
+        const all = !this.moved || !this.moved.size;
+        if (!all && !this.moved.has(i)) return;
+        for (const to of all ? [x - 1, x + 1] : [x + this.moved.get(i)]) {
           if (to < 0 || to >= this.sizes[i]) continue;
           const u = this.index.slice();
           u[i] = to;

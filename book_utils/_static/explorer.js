@@ -54,7 +54,7 @@ function render({ model, el }) {
     "aria-label": "Controls: " + spec.title,
   });
   const view = make("div", { class: "bx-view" });
-  const canvas = make("canvas", {
+  let canvas = make("canvas", {
     class: "bx-canvas",
     role: "img",
     "aria-label": spec.alt,
@@ -68,7 +68,7 @@ function render({ model, el }) {
   controls.addEventListener("keydown", (event) => event.stopPropagation());
   el.prepend(controls);
   el.append(view);
-  const ctx = canvas.getContext("2d");
+  const context = () => canvas.getContext("2d");
 
   // --- the sliders -------------------------------------------------------
   const rows = sliders.map((s, i) => {
@@ -236,12 +236,22 @@ function render({ model, el }) {
 
   // --- the figure ------------------------------------------------------------
   function drawn(source, at) {
-    if (source) {
+    if (source instanceof HTMLCanvasElement) {
+      // the website's frames are composed on a canvas of their own: show
+      // that very canvas (no copy per frame)
+      if (source !== canvas) {
+        for (const name of ["class", "role", "aria-label"]) {
+          source.setAttribute(name, canvas.getAttribute(name));
+        }
+        canvas.replaceWith(source);
+        canvas = source;
+      }
+    } else if (source) {
       if (canvas.width !== source.width || canvas.height !== source.height) {
         canvas.width = source.width;
         canvas.height = source.height;
       }
-      ctx.drawImage(source, 0, 0);
+      context().drawImage(source, 0, 0);
     }
     shownIndex = at;
     el.dataset.shown = at.join(",");
@@ -273,6 +283,7 @@ function render({ model, el }) {
         canvas.width = base.width;
         canvas.height = base.height;
       }
+      const ctx = context();
       ctx.drawImage(base, 0, 0);
       boxes.forEach((box, k) => ctx.drawImage(box, parts[k][0], parts[k][1]));
       drawn(null, at);
