@@ -25,7 +25,7 @@ $(CACHE_STAMP): $(wildcard book_utils/*.py book_utils/_static/* book_build/stati
 
 ## book: execute the notebooks (cached) and build the website into _build/html
 # BOOK_STATIC_EXPLORERS=1: every explorer adds its kernel-free HTML (the book's
-# Sphinx extension book_utils.site sets it too, for a bare `jupyter-book build`).
+# Sphinx extension book_build.site sets it too, for a bare `jupyter-book build`).
 book: $(STAMP) $(CACHE_STAMP)
 	BOOK_STATIC_EXPLORERS=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo
