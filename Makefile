@@ -72,16 +72,21 @@ browser-tests: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -q
 
 # the parts of `make test`: the site's untimed checks (after the build), JupyterLab
-# on the reader notebooks (needs no build), the timed slider checks
+# on the reader notebooks (needs no build), the timed slider checks.  The explorers
+# in JupyterLab (test_lab_explorers.py: a kernel runs whole chapters while the page
+# waits for their widgets) run in the last, quiet part too: beside nbval and the
+# build, a chapter's run in JupyterLab outlasted the tests' waits.
 site-checks: build-test
 	rm -f _build/browser-report.json
-	$(BIN)/python -m pytest tests/browser -q --ignore=tests/browser/test_lab.py -k "not ($(TIMED))"
+	$(BIN)/python -m pytest tests/browser -q --ignore=tests/browser/test_lab.py \
+		--ignore=tests/browser/test_lab_explorers.py -k "not ($(TIMED))"
 
 lab-check: $(STAMP)
 	$(BIN)/python -m pytest tests/browser/test_lab.py -q
 
 browser-timing: $(STAMP)
-	$(BIN)/python -m pytest tests/browser -q --ignore=tests/browser/test_lab.py -k "$(TIMED)"
+	$(BIN)/python -m pytest tests/browser -q --ignore=tests/browser/test_lab.py \
+		-k "$(TIMED) or test_lab_explorers"
 
 ## site-report: only the table of pages
 site-report: $(STAMP)
