@@ -53,7 +53,7 @@ _SET_MARKER = re.compile(r'\("(fa[bsr])",')
 
 
 def icons_used(outdir: pathlib.Path) -> set[tuple[str, str]]:
-    """The (set, name) pairs the built pages and the theme's scripts ask for."""
+    """The (set, name) pairs the built pages ask for in their class names."""
     used: set[tuple[str, str]] = set()
     for page in outdir.rglob("*.html"):
         for attr in _CLASS_ATTR.findall(page.read_text(encoding="utf-8")):
