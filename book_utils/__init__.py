@@ -50,6 +50,7 @@ from .optimise import (
     minibatch_sgd,
     newton_path,
 )
+from .penalised import PenalisedLogisticFit, fit_logistic_penalised
 from .prose import glue
 from .style import COLORS, use_book_style
 
@@ -60,6 +61,7 @@ __all__ = [
     "FitHistory",
     "LogisticFit",
     "NormalLinearFit",
+    "PenalisedLogisticFit",
     "PerfectSeparationWarning",
     "Separation",
     "Slider",
@@ -74,6 +76,7 @@ __all__ = [
     "explorer",
     "find_separation",
     "fit_logistic",
+    "fit_logistic_penalised",
     "fit_normal_linear",
     "glue",
     "log_softmax",
