@@ -18,7 +18,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import cho_factor, solve_triangular
 
 from ._validate import as_labels, design_matrix, integer_scalar, real_scalar
 from .fit import (
@@ -44,7 +43,7 @@ class PenalisedLogisticFit(LogisticFit):
     Heinze and Schemper's ``logistf``).  ``separation`` describes the data, not
     the fit: it is set when the data are separated (then no finite MLE
     exists, though this penalised estimate does), and None otherwise or when
-    the check was not asked for (``check_separation=False``).
+    the check was not asked for (``check_separation=False``, the default).
     """
 
     objective: float = float("nan")
@@ -77,7 +76,7 @@ def _evaluate(X, y, beta, lam_m, firth):
     if firth:
         _, info = _score_and_information(X, None, p, w)
         try:
-            chol = cho_factor(info, lower=True)[0]
+            chol = np.linalg.cholesky(info)
         except np.linalg.LinAlgError:  # W has underflowed: log|I| = -inf
             return -np.inf, p, w, llf, None
         objective += float(np.sum(np.log(np.diag(chol))))  # (1/2) log |I|
@@ -86,9 +85,10 @@ def _evaluate(X, y, beta, lam_m, firth):
 
 def _hat_diagonal(X, p, w, chol) -> np.ndarray:
     """h_i = w_i x_i^T (X^T W X)^-1 x_i, the diagonal of the hat matrix
-    W^1/2 X (X^T W X)^-1 X^T W^1/2, from the Cholesky factor of X^T W X."""
-    A = solve_triangular(chol, (X * np.sqrt(w)[:, None]).T, lower=True)
-    return np.sum(A * A, axis=0)
+    W^1/2 X (X^T W X)^-1 X^T W^1/2, from the Cholesky factor L of X^T W X:
+    h_i = |L^-1 w_i^1/2 x_i|^2 (L is k x k, so its inverse is cheap)."""
+    A = (X * np.sqrt(w)[:, None]) @ np.linalg.inv(chol).T
+    return np.sum(A * A, axis=1)
 
 
 def fit_logistic_penalised(
@@ -98,7 +98,7 @@ def fit_logistic_penalised(
     lam=0.0,
     firth: bool = False,
     penalize=None,
-    check_separation: bool = True,
+    check_separation: bool = False,
     tol: float = 1e-10,
     max_iter: int = 100,
 ) -> PenalisedLogisticFit:
@@ -119,9 +119,11 @@ def fit_logistic_penalised(
     Firth's penalty, the maximum is finite even on separated data.
 
     With lam = 0 and no Firth penalty this is :func:`fit_logistic` (and warns
-    as it does on separated data).  ``check_separation`` (default True) asks
-    :func:`find_separation` whether the data are separated, one linear
-    program; turn it off in loops (cross-validation) that do not need it.
+    as it does on separated data).  A penalised fit converges whether or not
+    the data are separated, so it does not ask by default: pass
+    ``check_separation=True`` to have :func:`find_separation` decide it (one
+    linear program, which on thousands of rows costs as much as hundreds of
+    penalised fits).  A fit that does not converge always asks.
 
     Raises ``TypeError`` for non-real input and ``ValueError`` for bad values
     (lam < 0, a ``penalize`` of the wrong length, labels other than 0/1, or

@@ -123,12 +123,12 @@ def test_separated_data_give_finite_estimates(separated):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for kwargs in ({"lam": 1e-3}, {"lam": 1.0}, {"firth": True}):
-            fit = bu.fit_logistic_penalised(X, y, **kwargs)
+            fit = bu.fit_logistic_penalised(X, y, **kwargs, check_separation=True)
             assert fit.converged and np.isfinite(fit.params).all()
             assert fit.separation is not None and fit.separation.kind == "complete"
             assert np.isfinite(fit.bse).all()
             assert 2.0 < -fit.params[0] / fit.params[1] < 2.6
-        assert bu.fit_logistic_penalised(X, y, lam=1.0, check_separation=False).separation is None
+        assert bu.fit_logistic_penalised(X, y, lam=1.0).separation is None
     # smaller lam, larger slope: back towards the divergent MLE
     slopes = [bu.fit_logistic_penalised(X, y, lam=lam).params[1] for lam in (1, 0.1, 0.01)]
     assert slopes[0] < slopes[1] < slopes[2]
