@@ -130,9 +130,16 @@ def test_separated_data_give_finite_estimates(separated):
             assert 2.0 < -fit.params[0] / fit.params[1] < 2.6
         assert bu.fit_logistic_penalised(X, y, lam=1.0).separation is None
     # smaller lam, larger slope: back towards the divergent MLE
-    slopes = [bu.fit_logistic_penalised(X, y, lam=lam).params[1] for lam in (1, 0.1, 0.01)]
+    slopes = [
+        bu.fit_logistic_penalised(X, y, lam=lam).params[1] for lam in (1, 0.1, 0.01)
+    ]
     assert slopes[0] < slopes[1] < slopes[2]
-    assert np.abs(modified_score(bu.fit_logistic_penalised(X, y, firth=True).params, X, y)).max() < 1e-8
+    assert (
+        np.abs(
+            modified_score(bu.fit_logistic_penalised(X, y, firth=True).params, X, y)
+        ).max()
+        < 1e-8
+    )
 
 
 def test_penalize_mask(spector):
@@ -170,7 +177,9 @@ def test_bad_input(spector):
     # two equal unpenalised columns cannot be told apart, even with a penalty
     X_dup = np.column_stack([X[:, 0], X[:, 0] * 1.0, X[:, 1]])
     with pytest.raises(ValueError, match="rank"):
-        bu.fit_logistic_penalised(X_dup, y, lam=1.0, penalize=np.array([False, False, True]))
+        bu.fit_logistic_penalised(
+            X_dup, y, lam=1.0, penalize=np.array([False, False, True])
+        )
     # a penalty lets collinear penalised columns through: the MAP is unique
     X_col = np.column_stack([X, X[:, 1]])
     fit = bu.fit_logistic_penalised(X_col, y, lam=1.0)
