@@ -6,6 +6,19 @@ that teaches it.
 """
 
 from .accuracy import correct_digits
+from .decisions import (
+    Confusion,
+    ReliabilityBins,
+    Roc,
+    auc,
+    auc_pairs,
+    brier_score,
+    confusion,
+    fit_temperature,
+    prior_shift,
+    reliability_bins,
+    roc_curve,
+)
 from .explorer import Explorer, Slider, explorer
 from .fit import (
     FitHistory,
@@ -104,4 +117,15 @@ __all__ = [
     "minibatch_sgd",
     "newton_path",
     "measure",
+    "Confusion",
+    "ReliabilityBins",
+    "Roc",
+    "auc",
+    "auc_pairs",
+    "brier_score",
+    "confusion",
+    "fit_temperature",
+    "prior_shift",
+    "reliability_bins",
+    "roc_curve",
 ]
