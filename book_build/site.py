@@ -25,6 +25,10 @@ Listed in ``_config.yml`` under ``sphinx: extra_extensions``.  It
 * sets a default colour mode for the theme and writes a proper ``index.html``
   redirect (with a language and a title), which the theme and
   sphinx-external-toc leave out;
+* records the numerical configuration (``OPENBLAS_CORETYPE``,
+  ``NPY_DISABLE_CPU_FEATURES``) each notebook the build executes ran under,
+  beside the jupyter-cache, for the check of the test build's outputs
+  (:mod:`book_build.nbval_build`);
 * warns (an error under ``-W``) when a page would still load a script or style
   sheet from another host, or shows an explorer without its static version
   (outputs cached before the build set ``BOOK_STATIC_EXPLORERS``: run
@@ -44,6 +48,7 @@ import re
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from book_build import frame_cache
 from book_utils.explorer import STATIC_ENV
 
 logger = logging.getLogger(__name__)
@@ -151,9 +156,35 @@ def _clean_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
         )
 
 
+def _cache_dir(app: Sphinx) -> pathlib.Path | None:
+    config = getattr(app.env, "mystnb_config", None)
+    path = getattr(config, "execution_cache_path", None)
+    return pathlib.Path(path) if path else None
+
+
+def _before_reading(app: Sphinx) -> None:
+    from book_build.nbval_build import _records
+
+    cache = _cache_dir(app)
+    app._book_cached_before = set(_records(cache)) if cache else set()
+
+
+def _record_executions(app: Sphinx, exception) -> None:
+    from book_build.nbval_build import config_env, record_executions
+
+    cache = _cache_dir(app)
+    if exception is None and cache is not None:
+        before = getattr(app, "_book_cached_before", set())
+        record_executions(cache, before, config_env())
+
+
 def setup(app: Sphinx) -> dict:
     # The kernels that execute the notebooks inherit this environment.
     os.environ[STATIC_ENV] = "1"
+    # ... and keep the explorers' frames, by content, beside the jupyter-cache
+    os.environ.setdefault(
+        frame_cache.ENV, str(pathlib.Path(app.outdir).parent / ".frame_cache")
+    )
     # ... and import the static rendering from book_build
     paths = [
         str(ROOT),
@@ -162,6 +193,8 @@ def setup(app: Sphinx) -> dict:
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
     app.connect("config-inited", _configure)
     app.connect("build-finished", _write_root_redirect, priority=400)
+    app.connect("builder-inited", _before_reading, priority=900)
+    app.connect("build-finished", _record_executions)
     app.add_js_file("book-explorer.js", type="module")
     app.add_css_file("explorer.css")
     app.add_css_file("book.css")
