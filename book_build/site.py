@@ -84,6 +84,8 @@ def _move_packs(app: Sphinx, pagename: str, body: str) -> str:
 
 def _configure(app: Sphinx, config) -> None:
     config.html_static_path.extend(str(d) for d in STATIC_DIRS)
+    # layout.html: the page head without the search index (see there)
+    config.templates_path.append(str(ROOT / "book_build" / "_templates"))
     # pydata-sphinx-theme logs a console error ("Got invalid theme mode") on a
     # reader's first visit unless a default mode is set
     config.html_context.setdefault("default_mode", "auto")
@@ -125,10 +127,51 @@ def _is_dropped(asset) -> bool:
     )
 
 
+#: Assets a page loads only when it uses them: (file name, what in the page
+#: body uses it).  sphinx-design's (55 kB of render-blocking CSS) serves its
+#: cards, tabs and grids, which no page uses today; sphinx-thebe's CSS serves
+#: thebe, which the book does not use.
+ONLY_WHEN_USED = [
+    ("sphinx-design.min.css", re.compile(r'class="[^"]*\bsd-')),
+    ("design-tabs.js", re.compile(r'class="[^"]*\bsd-tab')),
+    ("sphinx-thebe.css", re.compile(r"thebe", re.I)),
+]
+
+
+def _unused(asset, body: str) -> bool:
+    name = posixpath.basename(str(getattr(asset, "filename", "") or ""))
+    return any(name == f and not used.search(body) for f, used in ONLY_WHEN_USED)
+
+
+def _deferred(asset):
+    """A script file loaded with ``defer``: fetched while the page is parsed
+    and run, in order, after it, instead of holding up the first paint.
+    Inline scripts (settings) and modules are left alone."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    attributes = getattr(asset, "attributes", None)
+    if (
+        not isinstance(asset, _JavaScript)
+        or not asset.filename
+        or attributes.get("type") == "module"
+        or "async" in attributes
+        or "defer" in attributes
+    ):
+        return asset
+    return _JavaScript(
+        asset.filename, priority=asset.priority, **{**attributes, "defer": "defer"}
+    )
+
+
 def _clean_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    body = context.get("body") or ""
     scripts = context.get("script_files")
     if scripts is not None:
-        context["script_files"] = [s for s in scripts if not _is_dropped(s)]
+        context["script_files"] = [
+            _deferred(s) for s in scripts if not _is_dropped(s) and not _unused(s, body)
+        ]
+    if context.get("css_files") is not None:
+        context["css_files"] = [c for c in context["css_files"] if not _unused(c, body)]
     for key in ("script_files", "css_files"):
         for asset in context.get(key) or []:
             filename = str(getattr(asset, "filename", asset) or "")
@@ -138,7 +181,6 @@ def _clean_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
                     pagename,
                     filename,
                 )
-    body = context.get("body") or ""
     # docutils marks a bibliography role="list" but its entries are not list
     # items, which breaks the ARIA list contract (axe: aria-required-children)
     body = body.replace(
