@@ -12,7 +12,7 @@ Listed in ``_config.yml`` under ``sphinx: extra_extensions``.  It
   moves each explorer
   layout's frames out of the page into a file of its own
   (``_explorers/<hash>.bin``), which the script fetches for the one layout
-  a reader's screen shows;
+  a reader's screen shows (and its starting frame to a file loaded lazily);
 * removes from every page what would load code from other hosts or do nothing:
   sphinx-thebe's scripts (the book does not use thebe: its library comes from
   a CDN, and the extension adds its settings twice, which throws
@@ -62,12 +62,20 @@ EXTERNAL = re.compile(r"^(https?:)?//", re.I)
 PACK = re.compile(r'data-pack="([A-Za-z0-9+/=]*)"')
 #: where their files go in the built site
 PACK_DIR = "_explorers"
+#: An explorer layout's starting frame, inline (what a page shows before its
+#: script has run, or without it)
+START = re.compile(
+    r'<img class="bx-start" ([^>]*?)src="data:image/webp;base64,([A-Za-z0-9+/=]*)"'
+)
 
 
 def _move_packs(app: Sphinx, pagename: str, body: str) -> str:
     """Write every explorer layout's frames to a file of their own (named by
     their content) and point the page at it, so that a reader's browser
-    downloads only the layout it shows (a phone the narrow one)."""
+    downloads only the layout it shows (a phone the narrow one).  Its
+    starting frame goes to a file too, loaded lazily: the page's HTML stays
+    small, a layout that is not shown is never fetched, and one far below the
+    screen does not hold up the load event."""
 
     def move(match: re.Match) -> str:
         data = base64.b64decode(match.group(1))
@@ -79,7 +87,18 @@ def _move_packs(app: Sphinx, pagename: str, body: str) -> str:
         here = posixpath.dirname(pagename) or "."
         return f'data-src="{posixpath.relpath(f"{PACK_DIR}/{name}", here)}"'
 
-    return PACK.sub(move, body)
+    def start(match: re.Match) -> str:
+        data = base64.b64decode(match.group(2))
+        name = hashlib.sha1(data).hexdigest()[:16] + ".webp"
+        target = pathlib.Path(app.outdir, PACK_DIR, name)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        here = posixpath.dirname(pagename) or "."
+        src = posixpath.relpath(f"{PACK_DIR}/{name}", here)
+        return f'<img class="bx-start" {match.group(1)}loading="lazy" src="{src}"'
+
+    return START.sub(start, PACK.sub(move, body))
 
 
 def _configure(app: Sphinx, config) -> None:
@@ -134,7 +153,7 @@ def _is_dropped(asset) -> bool:
 ONLY_WHEN_USED = [
     ("sphinx-design.min.css", re.compile(r'class="[^"]*\bsd-')),
     ("design-tabs.js", re.compile(r'class="[^"]*\bsd-tab')),
-    ("sphinx-thebe.css", re.compile(r"thebe", re.I)),
+    ("sphinx-thebe.css", re.compile(r'class="[^"]*\bthebe')),
 ]
 
 
