@@ -229,9 +229,10 @@ def admonition_css(stylesheets: list[str], bundle: str) -> str:
             continue
         decl = []
         if base:
+            # where and how large the glyph was: 1em high, amid a line of the title
             decl.append(
-                "font:inherit;background-color:currentColor;"
-                "-webkit-mask:center/contain no-repeat;mask:center/contain no-repeat"
+                "font:inherit;height:1lh;background-color:currentColor;"
+                "-webkit-mask:center/auto 1em no-repeat;mask:center/auto 1em no-repeat"
             )
         if point is not None:
             if point not in outlines_by_point:
