@@ -243,9 +243,10 @@ def setup(app: Sphinx) -> dict:
     # The kernels that execute the notebooks inherit this environment.
     os.environ[STATIC_ENV] = "1"
     # ... and keep the explorers' frames, by content, beside the jupyter-cache
-    os.environ.setdefault(
-        frame_cache.ENV, str(pathlib.Path(app.outdir).parent / ".frame_cache")
-    )
+    if getattr(app, "outdir", None):
+        os.environ.setdefault(
+            frame_cache.ENV, str(pathlib.Path(app.outdir).parent / ".frame_cache")
+        )
     # ... and import the static rendering from book_build
     paths = [
         str(ROOT),
