@@ -111,3 +111,15 @@ def test_an_explorers_starting_frame_becomes_a_lazy_file(tmp_path):
     assert 'alt="a &gt; b" loading="lazy" src="../_explorers/' in page
     url = page.split('src="')[1].split('"')[0]
     assert (tmp_path / "chapters" / url).resolve().read_bytes() == data
+
+
+def test_images_load_lazily():
+    context = {
+        "script_files": [],
+        "css_files": [],
+        "body": '<img src="a.png" alt="a"><img loading="eager" src="b.png">',
+    }
+    site._clean_page(types.SimpleNamespace(outdir="."), "p", "p.html", context, None)
+    assert context["body"] == (
+        '<img loading="lazy" src="a.png" alt="a"><img loading="eager" src="b.png">'
+    )
