@@ -192,9 +192,12 @@ def _clean_page(app: Sphinx, pagename, templatename, context, doctree) -> None:
     body = context.get("body") or ""
     scripts = context.get("script_files")
     if scripts is not None:
-        context["script_files"] = [
-            _deferred(s) for s in scripts if not _is_dropped(s) and not _unused(s, body)
-        ]
+        kept = [s for s in scripts if not _is_dropped(s) and not _unused(s, body)]
+        # the search page's own search scripts (not deferrable: they run at
+        # once) need doctools.js before them
+        if pagename != "search":
+            kept = [_deferred(s) for s in kept]
+        context["script_files"] = kept
     if context.get("css_files") is not None:
         context["css_files"] = [c for c in context["css_files"] if not _unused(c, body)]
     for key in ("script_files", "css_files"):
