@@ -150,8 +150,7 @@ _RUNTIME = """\
 # fonts (a ::before), which fontawesome.js normally removes with its element.
 # Here the element stays and holds the SVG, so the glyph is switched off, and
 # the element's font is the page's: a font named on an element is fetched even
-# when it draws nothing.  (The theme's admonition titles still draw a glyph of
-# the solid font in CSS; pages with admonitions fetch that font alone.)
+# when it draws nothing.  (The admonition titles' glyphs: admonition_css.)
 CSS = """\
 .fa::before, .fas::before, .far::before, .fab::before,
 .fa-solid::before, .fa-regular::before, .fa-brands::before { content: none !important; }
@@ -161,6 +160,110 @@ CSS = """\
 .fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }
 """
 CSS_FILE = "book-icons.css"
+
+
+_GLYPH = re.compile(
+    r'(?:"[a-z0-9-]+"|\b[a-z0-9]+):\[(\d+),(\d+),\[[^\]]*\],"([0-9a-f]+)","([^"]+)"\]'
+)
+# a code point written "\f0f3" or as the character itself (minified CSS)
+_POINT = r'"(\\[0-9a-f]{4}|[\ue000-\uf8ff])"'
+_ICON_VAR = re.compile(r"--pst-icon-([a-z-]+):\s*" + _POINT)
+_ICON_ALIAS = re.compile(r"--pst-icon-([a-z-]+):\s*var\(--pst-icon-([a-z-]+)\)")
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CONTENT = re.compile(r"content:\s*(?:var\(--pst-icon-([a-z-]+)\)|" + _POINT + ")")
+
+
+def _hex(point: str) -> str:
+    return point[1:] if point.startswith("\\") else f"{ord(point):04x}"
+
+
+def glyphs(bundle: str) -> dict[str, tuple[int, int, str]]:
+    """The solid icons of the theme's fontawesome.js by their code point (the
+    character the web font draws them for): hex -> (w, h, path)."""
+    markers = [(m.start(), m.group(1)) for m in _SET_MARKER.finditer(bundle)]
+    found: dict[str, tuple[int, int, str]] = {}
+    for m in _GLYPH.finditer(bundle):
+        icon_set = next((s for pos, s in markers if pos > m.start()), None)
+        if icon_set == "fas":
+            found.setdefault(m[3], (int(m[1]), int(m[2]), m[4]))
+    return found
+
+
+def _svg_url(icon: tuple[int, int, str]) -> str:
+    w, h, path = icon
+    svg = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {w} {h}'>"
+        f"<path d='{path}'/></svg>"
+    )
+    return 'url("data:image/svg+xml,' + svg.replace("#", "%23") + '")'
+
+
+def admonition_css(stylesheets: list[str], bundle: str) -> str:
+    """CSS that draws the admonition titles' icons as SVG masks (in the
+    title's colour) instead of glyphs of Font Awesome's solid web font, so
+    that a page with an admonition no longer fetches that 156 kB font.
+
+    The rules are the stylesheets' own: every ``admonition-title`` ``::after``
+    (or ``::before``) rule that sets ``content`` to an icon (the theme's
+    ``--pst-icon-*`` variables or a code point, as sphinx-exercise does) gets
+    a rule with the same selectors, later in the page, that draws that icon
+    with no text.  An icon the theme's script does not hold stops the build.
+    """
+    text = _COMMENT.sub("", "\n".join(stylesheets))
+    points = {name: _hex(p) for name, p in _ICON_VAR.findall(text)}
+    for _ in range(3):  # --pst-icon-admonition-note: var(--pst-icon-info-circle)
+        for name, target in _ICON_ALIAS.findall(text):
+            if target in points:
+                points.setdefault(name, points[target])
+    outlines_by_point = glyphs(bundle)
+    rules = []
+    for selectors, body in _RULE.findall(text):
+        selectors = " ".join(selectors.split())
+        if "admonition-title" not in selectors or "after" not in selectors + "before":
+            continue
+        base = "--fa-font-solid" in body
+        m = _CONTENT.search(body)
+        point = (points.get(m[1]) if m[1] else _hex(m[2])) if m else None
+        if not base and point is None:
+            continue
+        decl = []
+        if base:
+            # where and how large the glyph was: 1em high, amid a line of the title
+            decl.append(
+                "font:inherit;height:1lh;background-color:currentColor;"
+                "-webkit-mask:center/auto 1em no-repeat;mask:center/auto 1em no-repeat"
+            )
+        if point is not None:
+            if point not in outlines_by_point:
+                raise ExtensionError(
+                    f"book_build.icons: no solid icon U+{point.upper()} for {selectors}"
+                )
+            url = _svg_url(outlines_by_point[point])
+            decl.append(f'content:"";-webkit-mask-image:{url};mask-image:{url}')
+        rules.append(f"{selectors}{{{';'.join(decl)}}}")
+    return "\n".join(rules) + "\n"
+
+
+_GLYPH_RULE = re.compile(r"([^{}]+)\{\s*content:\s*\"[^\"]*\"\s*\}")
+_GLYPH_SELECTOR = re.compile(r"\.fa-[a-z0-9-]+:{1,2}(?:before|after)")
+THEME_CSS = pathlib.Path("_static", "styles", "pydata-sphinx-theme.css")
+
+
+def without_glyph_rules(css: str) -> str:
+    """The theme's stylesheet without its rules that give each of Font
+    Awesome's ~2,000 icons its web-font glyph (``.fa-bell:before{content:
+    "\\f0f3"}``): this site draws its icons as SVG and switches those glyphs
+    off (``CSS``), so they are a fifth of a stylesheet that every page must
+    load before its first paint, doing nothing."""
+
+    def drop(match: re.Match) -> str:
+        selectors = [s.strip() for s in match.group(1).split(",")]
+        if all(_GLYPH_SELECTOR.fullmatch(s) for s in selectors):
+            return ""
+        return match.group(0)
+
+    return _GLYPH_RULE.sub(drop, css)
 
 
 def subset_script(used: set[tuple[str, str]], bundle: str) -> str:
@@ -202,8 +305,19 @@ def _replace_script(app: Sphinx, exception: Exception | None) -> None:
     bundle = _theme_bundle(app)
     used = icons_used(outdir) | icons_in_scripts(outdir, set(outlines(bundle)))
     target.write_text(subset_script(used, bundle), encoding="utf-8")
-    (outdir / "_static" / CSS_FILE).write_text(CSS, encoding="utf-8")
+    sheets = [
+        p.read_text(encoding="utf-8")
+        for p in sorted((outdir / "_static").rglob("*.css"))
+        if p.name != CSS_FILE
+    ]
+    (outdir / "_static" / CSS_FILE).write_text(
+        CSS + admonition_css(sheets, bundle), encoding="utf-8"
+    )
     (outdir / SCRIPT.with_suffix(".js.map")).unlink(missing_ok=True)
+    theme_css = outdir / THEME_CSS
+    if theme_css.exists():
+        text = theme_css.read_text(encoding="utf-8")
+        theme_css.write_text(without_glyph_rules(text), encoding="utf-8")
     logger.info(
         f"book_build.icons: {len(used)} icons, fontawesome.js "
         f"{len(bundle) / 1e6:.2f} MB -> {target.stat().st_size / 1e3:.1f} kB"

@@ -7,7 +7,8 @@ once 3.6 inches wide for phones (``setup``'s side-by-side panels stacked into
 a column), ``update`` draws every frame, and :func:`book_build.frames.frames`
 packs them.  The page's script (``_static/book-explorer.js``) runs the
 book's one explorer front-end (``book_utils/_static/explorer.js``, the same
-module as in a notebook) on those frames.
+module as in a notebook) on those frames.  An explorer drawn before, with
+the same content, comes from :mod:`book_build.frame_cache`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from matplotlib.text import Text
 
 from book_utils._drawing import Drawing
 
+from . import frame_cache
 from .frames import frames
 
 #: The website's frames carry ``STATIC_DPI`` image pixels per inch, two per
@@ -204,6 +206,10 @@ def static_html(explorer) -> str:
     cached = getattr(explorer, "_static_html", None)
     if cached is not None:
         return cached
+    key, cached = frame_cache.load(explorer)
+    if cached is not None:
+        explorer._static_html = cached
+        return cached
     esc = html.escape
     views = []
     names = layout_names(explorer)
@@ -235,6 +241,7 @@ def static_html(explorer) -> str:
         f'<figure class="bx" id="{explorer.uid}" aria-label="{esc(explorer.title)}" '
         f'data-spec="{esc(_json(explorer.spec()))}">{"".join(views)}</figure>'
     )
+    frame_cache.store(key, explorer._static_html)
     return explorer._static_html
 
 

@@ -70,3 +70,51 @@ def test_the_site_pages_icons_come_from_the_theme_bundle(tmp_path):
 def test_an_icon_the_theme_lacks_stops_the_build():
     with pytest.raises(ExtensionError, match="no icon"):
         icons.subset_script({("fas", "no-such-icon")}, TOY)
+
+
+def test_admonition_icons_become_masks_of_the_same_outline():
+    sheets = [
+        ':root{--pst-icon-bell:"\\f0f3";--pst-icon-admonition-default:var(--pst-icon-bell)}'
+        ".admonition>.admonition-title:after{color:red;"
+        "content:var(--pst-icon-admonition-default);font:var(--fa-font-solid)}"
+        '.admonition>.admonition-title:before{content:""}',
+        '/* x */ div.exercise p.admonition-title::after{content:"\\f303"}'
+        "div.solution p.admonition-title::after{content:none}",
+    ]
+    bundle = (
+        'var a={bell:[448,512,[],"f0f3","M1 1z"],pencil:[512,512,[],"f303","M2 2z"]};'
+        'x("fas",a);'
+    )
+    css = icons.admonition_css(sheets, bundle)
+    rules = css.strip().splitlines()
+    assert len(rules) == 2
+    base = next(r for r in rules if r.startswith(".admonition>"))
+    assert "font:inherit" in base and "viewBox='0 0 448 512'" in base
+    assert "M1 1z" in base and 'content:""' in base
+    exercise = next(r for r in rules if r.startswith("div.exercise"))
+    assert "M2 2z" in exercise
+    with pytest.raises(ExtensionError, match="U\\+F303"):
+        icons.admonition_css(sheets, bundle.replace('"f303"', '"f304"'))
+
+
+def test_the_theme_s_glyph_rules_are_removed_and_nothing_else():
+    css = (
+        '.a{x:1}.fa-bell:before{content:"\\f0f3"}.fa-a:before,.fa-b::before{content:"y"}'
+        '.fa-c:before,.b{content:"z"}@media (x){.fa-d:before{content:"w"}.c{y:2}}'
+    )
+    assert icons.without_glyph_rules(css) == (
+        '.a{x:1}.fa-c:before,.b{content:"z"}@media (x){.c{y:2}}'
+    )
+
+
+def test_the_real_theme_s_admonition_icons_are_all_found():
+    import pydata_sphinx_theme
+
+    css = (
+        pathlib.Path(pydata_sphinx_theme.__file__).parent
+        / "theme/pydata_sphinx_theme/static/styles/pydata-sphinx-theme.css"
+    ).read_text(encoding="utf-8")
+    out = icons.admonition_css([css], THEME_BUNDLE.read_text(encoding="utf-8"))
+    for kind in ("note", "warning", "tip", "seealso", "important", "error"):
+        assert f".admonition.{kind}>.admonition-title:after" in out
+    assert len(icons.without_glyph_rules(css)) < 0.8 * len(css)

@@ -63,3 +63,63 @@ def test_the_site_serves_the_notebook_widgets_own_front_end():
         site.ROOT / "book_build" / "_static" / "book-explorer.js"
     ).read_text()
     assert 'import explorer from "./explorer.js"' in page_script
+
+
+def test_script_files_are_deferred_and_unused_assets_dropped():
+    from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
+
+    scripts = [
+        _JavaScript("doctools.js"),
+        _JavaScript("book-explorer.js", type="module"),
+        _JavaScript("mathjax.js", **{"async": "async"}),
+        _JavaScript(None, body="let setting = 1;"),
+        _JavaScript("design-tabs.js"),
+    ]
+    sheets = [
+        _CascadingStyleSheet("sphinx-design.min.css"),
+        _CascadingStyleSheet("a.css"),
+    ]
+    context = {"script_files": scripts, "css_files": sheets, "body": "<p>text</p>"}
+    site._clean_page(None, "page", "page.html", context, None)
+    assert [s.attributes for s in context["script_files"]] == [
+        {"defer": "defer"},
+        {"type": "module"},
+        {"async": "async"},
+        {"body": "let setting = 1;"},
+    ]
+    assert [c.filename for c in context["css_files"]] == ["a.css"]
+    # a page that uses sphinx-design keeps its assets
+    context = {
+        "script_files": scripts,
+        "css_files": sheets,
+        "body": '<div class="sd-tab-set">',
+    }
+    site._clean_page(None, "page", "page.html", context, None)
+    assert len(context["css_files"]) == 2 and len(context["script_files"]) == 5
+
+
+def test_an_explorers_starting_frame_becomes_a_lazy_file(tmp_path):
+    import base64
+
+    data = b"webp bytes"
+    body = (
+        '<img class="bx-start" alt="a &gt; b" '
+        f'src="data:image/webp;base64,{base64.b64encode(data).decode()}">'
+    )
+    app = types.SimpleNamespace(outdir=str(tmp_path))
+    page = site._move_packs(app, "chapters/01_x", body)
+    assert 'alt="a &gt; b" loading="lazy" src="../_explorers/' in page
+    url = page.split('src="')[1].split('"')[0]
+    assert (tmp_path / "chapters" / url).resolve().read_bytes() == data
+
+
+def test_images_load_lazily():
+    context = {
+        "script_files": [],
+        "css_files": [],
+        "body": '<img src="a.png" alt="a"><img loading="eager" src="b.png">',
+    }
+    site._clean_page(types.SimpleNamespace(outdir="."), "p", "p.html", context, None)
+    assert context["body"] == (
+        '<img loading="lazy" src="a.png" alt="a"><img loading="eager" src="b.png">'
+    )

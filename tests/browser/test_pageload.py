@@ -40,3 +40,26 @@ def test_page_opens_quickly_on_a_phone(browser, site_url, page):
     assert result.load <= PAGES[page], result
     if page == "intro.html":
         assert result.bytes <= TEXT_PAGE_MAX_BYTES, result
+
+
+def test_admonitions_draw_their_icons_without_a_web_font(open_page):
+    """The admonition titles' icons are SVG masks (book_build/icons.py): a
+    chapter page fetches no Font Awesome web font and no search index, and
+    each title still shows its icon, in its colour."""
+    page, log = open_page("chapters/04_log_likelihood_and_underflow.html", "phone")
+    assert not [p for p in log.site if "webfonts" in p or p.endswith(".woff2")], (
+        log.site
+    )
+    assert "searchindex.js" not in [p.rsplit("/", 1)[-1] for p in log.site]
+    icons = page.evaluate(
+        """() => Array.from(document.querySelectorAll(".admonition-title"), (t) => {
+            const s = getComputedStyle(t, "::after");
+            return {content: s.content, mask: s.maskImage || s.webkitMaskImage,
+                    font: s.fontFamily, width: t.getBoundingClientRect().width};
+        })"""
+    )
+    assert icons, "the page has admonitions"
+    for icon in icons:
+        assert "Awesome" not in icon["font"], icon
+        if icon["content"] != "none":
+            assert icon["mask"].startswith('url("data:image/svg+xml'), icon
