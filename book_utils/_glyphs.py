@@ -13,6 +13,10 @@ while most glyphs recur, so :class:`CachingRenderer` keeps
 * each string's shaped layout (glyphs and their offsets), keyed by the
   string, the font properties and the shaping options.
 
+Both name fonts by their files, never hold matplotlib's font objects (its
+font cache may drop and remake them, and empties itself in a forked
+process, as the book build's frame rendering uses).
+
 Everything else (where the text goes, its colour, clipping, how a glyph is
 painted) is matplotlib's own code.  The drawings are identical, pixel for
 pixel; ``tests/test_glyph_cache.py`` compares every explorer's frames.
@@ -27,6 +31,7 @@ import math
 import numpy as np
 from matplotlib.backends import backend_agg
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.font_manager import get_font
 from matplotlib.ft2font import FT2Font
 
 LIMIT = 50_000  # entries kept per cache before it starts afresh
@@ -93,7 +98,10 @@ class CachingRenderer(RendererAgg):
             py = round(0x40 * (height - y + dx * sin + dy * cos))
             whole_x, part_x = divmod(px, 0x40)
             whole_y, part_y = divmod(py, 0x40)
-            key = (font, size, self.dpi, glyph_index, matrix_key, part_x, part_y)
+            # fonts by file, not by object: matplotlib's font cache may drop
+            # and remake its FT2Font objects (and empties itself in a fork)
+            key = (font.fname, font.family_name, font.style_name, size, self.dpi)
+            key += (glyph_index, matrix_key, part_x, part_y)
             key += (load_flags, antialiased)
             hit = _bitmaps.get(key)
             if hit is None:
@@ -139,15 +147,16 @@ class CachingRenderer(RendererAgg):
             items = _remember(
                 _layouts,
                 key,
-                tuple((i.ft_object, i.glyph_index, i.x, i.y) for i in laid),
+                tuple((i.ft_object.fname, i.glyph_index, i.x, i.y) for i in laid),
             )
         size = prop.get_size_in_points()
+        fonts = {path: get_font(path) for path in {item[0] for item in items}}
         self._draw_text_glyphs_and_boxes(
             gc,
             x,
             y,
             angle,
-            ((font, size, index, 0, 1, dx, dy) for font, index, dx, dy in items),
+            ((fonts[path], size, index, 0, 1, dx, dy) for path, index, dx, dy in items),
             [],
         )
 
