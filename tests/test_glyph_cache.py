@@ -88,3 +88,18 @@ def test_an_explorer_frame_is_the_same_and_quicker_with_the_cache(monkeypatch):
     # every string here is new, so only the glyph bitmaps are reused; a
     # loose bound (the machine may be busy)
     assert times["cached"] < 0.9 * times["plain"], times
+
+
+def test_the_cache_survives_matplotlib_dropping_its_fonts():
+    # matplotlib's font cache empties itself in a forked process (the book
+    # build draws frames in one) and may drop fonts at any time: the cache
+    # must not keep using the dropped font objects
+    import gc
+
+    from matplotlib import font_manager
+
+    expected = _figure(FigureCanvasAgg, 3)
+    assert np.array_equal(_figure(_glyphs.CachingCanvas, 3), expected)
+    font_manager._get_font.cache_clear()
+    gc.collect()
+    assert np.array_equal(_figure(_glyphs.CachingCanvas, 3), expected)
