@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from ._glyphs import CachingCanvas
 
 
 class Drawing:
@@ -35,7 +36,7 @@ class Drawing:
     ):
         self.update = update
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        self.canvas = FigureCanvasAgg(self.fig)
+        self.canvas = CachingCanvas(self.fig)  # text drawn quickly (_glyphs.py)
         self.state = setup(self.fig)
         if arrange is not None:
             arrange(self.fig)

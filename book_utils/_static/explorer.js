@@ -19,7 +19,8 @@
 // -1/+1 and play/pause for sliders with play, a "New sample" button for
 // sliders with sample, a button per named point, and pointer dragging on
 // bound panels (the sliders remain the keyboard route).  The controls stick
-// to the top of the screen while their figure is on it.
+// to the top of the screen while their figure is on it (at least until it is
+// half out of view, see keepRoom).
 
 const PLAY_MS = 650; // a frame shown at least this long while playing
 
@@ -62,12 +63,14 @@ function render({ model, el }) {
   const overlays = make("div", { class: "bx-overlays", "aria-hidden": "true" });
   view.append(canvas, overlays);
   view.hidden = true;
+  // room below the figure for the sticky controls (see keepRoom)
+  const room = make("div", { class: "bx-room", "aria-hidden": "true" });
   // keys on a control are the control's: a notebook must not take them as
   // its shortcuts (JupyterLab reads keydown on its way up)
   controls.setAttribute("data-lm-suppress-shortcuts", "true");
   controls.addEventListener("keydown", (event) => event.stopPropagation());
   el.prepend(controls);
-  el.append(view);
+  el.append(view, room);
   const context = () => canvas.getContext("2d");
 
   // --- the sliders -------------------------------------------------------
@@ -259,6 +262,7 @@ function render({ model, el }) {
       view.hidden = false;
       el.classList.add("bx-live");
       unclip();
+      keepRoom();
     }
     el.dispatchEvent(new CustomEvent("bx-drawn", { bubbles: true }));
   }
@@ -304,6 +308,26 @@ function render({ model, el }) {
       }
     }
   }
+
+  // Sticky controls cannot leave their explorer's box.  Where the figure is
+  // short beside them (a notebook on a phone: the wide figure in a narrow
+  // column), an empty strip below it leaves them room to stay on screen
+  // until the figure is half out of view.  A strip below, rather than one
+  // that overlaps what follows, because JupyterLab clips each cell to its
+  // box (content-visibility).  Zero wherever the figure is tall enough.
+  function keepRoom() {
+    const fit = () => {
+      const need = controls.offsetHeight + 8 - view.offsetHeight / 2;
+      room.style.height = view.hidden || need <= 0 ? "0px" : `${Math.ceil(need)}px`;
+    };
+    fit();
+    if (typeof ResizeObserver !== "undefined") {
+      observer = new ResizeObserver(fit);
+      observer.observe(controls);
+      observer.observe(view);
+    }
+  }
+  let observer = null;
 
   // --- dragging on a bound panel ----------------------------------------------
   function nearest(pixels, at) {
@@ -373,7 +397,10 @@ function render({ model, el }) {
   syncControls();
   layout();
   paint();
-  return () => stop();
+  return () => {
+    stop();
+    if (observer) observer.disconnect();
+  };
 }
 
 export default { render };
