@@ -20,7 +20,8 @@ process, as the book build's frame rendering uses).
 Everything else (where the text goes, its colour, clipping, how a glyph is
 painted) is matplotlib's own code.  The drawings are identical, pixel for
 pixel; ``tests/test_glyph_cache.py`` compares every explorer's frames.
-If matplotlib's private text API changes, :func:`renderer_class` falls back
+Under another minor release of matplotlib than the one verified, or if its
+private text API changes, :func:`renderer_class` falls back
 to the plain renderer.
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib
 import numpy as np
 from matplotlib.backends import backend_agg
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
@@ -40,8 +42,16 @@ _layouts: dict = {}
 _matrices: dict = {}
 
 
+# The loop below copies matplotlib's own text drawing (RendererAgg, 3.11), and
+# tests/test_glyph_cache.py proves the pixels equal under the pinned release.
+# Another minor release (Colab's, say) may draw differently: it gets matplotlib's
+# own renderer, slower but certainly right.
+VERIFIED = (3, 11)
+
+
 def _supported() -> bool:
-    return all(
+    version = tuple(int(part) for part in matplotlib.__version__.split(".")[:2])
+    return version == VERIFIED and all(
         hasattr(cls, name)
         for cls, name in [
             (RendererAgg, "_draw_text_glyphs_and_boxes"),

@@ -1,9 +1,7 @@
 """The explorers' text cache (book_utils/_glyphs.py) draws exactly what
-matplotlib's own Agg renderer draws, pixel for pixel, and is quicker."""
+matplotlib's own Agg renderer draws, pixel for pixel."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pytest
@@ -45,6 +43,13 @@ def test_the_cache_is_in_use():
     assert _glyphs.renderer_class() is _glyphs.CachingRenderer
 
 
+@pytest.mark.parametrize("version", ["3.10.8", "3.12.0", "4.0.0"])
+def test_another_matplotlib_release_draws_with_its_own_renderer(monkeypatch, version):
+    # the cache copies 3.11's text loop; other releases must not use it
+    monkeypatch.setattr(_glyphs.matplotlib, "__version__", version)
+    assert _glyphs.renderer_class() is RendererAgg
+
+
 @pytest.mark.parametrize("k", range(12))
 def test_cached_text_is_pixel_identical_to_matplotlib(k):
     plain = _figure(FigureCanvasAgg, k)
@@ -69,25 +74,17 @@ def _update(state, a):
     return [state["text"], state["ax"].title]
 
 
-def test_an_explorer_frame_is_the_same_and_quicker_with_the_cache(monkeypatch):
+def test_an_explorer_frame_is_the_same_with_the_cache(monkeypatch):
+    # (how much quicker it is, `make bench ONLY=explorers` measures)
     values = [round(v, 3) for v in np.linspace(0.01, 0.99, 40)]
     cached = Drawing(_setup, _update, {"a": 0.5}, (5, 3), 96)
     with monkeypatch.context() as m:
         m.setattr(_glyphs, "renderer_class", lambda: RendererAgg)
         plain = Drawing(_setup, _update, {"a": 0.5}, (5, 3), 96)
     assert type(plain.canvas.get_renderer()) is RendererAgg
-    times = {"cached": 0.0, "plain": 0.0}
+    assert type(cached.canvas.get_renderer()) is _glyphs.CachingRenderer
     for a in values:
-        for name, drawing in (("plain", plain), ("cached", cached)):
-            start = time.perf_counter()
-            frame = drawing.render({"a": a})
-            times[name] += time.perf_counter() - start
-            if name == "plain":
-                expected = frame
-        assert np.array_equal(frame, expected), a
-    # every string here is new, so only the glyph bitmaps are reused; a
-    # loose bound (the machine may be busy)
-    assert times["cached"] < 0.9 * times["plain"], times
+        assert np.array_equal(cached.render({"a": a}), plain.render({"a": a})), a
 
 
 def test_the_cache_survives_matplotlib_dropping_its_fonts():
