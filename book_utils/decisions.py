@@ -189,7 +189,7 @@ def fit_temperature(y, eta) -> float:
     better than reversed) or no finite MLE exists (the scores separate the
     labels).
     """
-    from .fit import fit_logistic
+    from .fit import PerfectSeparationWarning, fit_logistic
 
     y_arr = as_labels(y, "y")
     eta_arr = as_finite_array(eta, "eta")
@@ -197,10 +197,12 @@ def fit_temperature(y, eta) -> float:
         raise ValueError("y and eta must be 1-D arrays")
     y_arr, eta_arr = broadcast_pair(y_arr, eta_arr, "y", "eta")
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        # separation, or no convergence: no finite MLE (other warnings pass)
+        warnings.simplefilter("error", PerfectSeparationWarning)
+        warnings.simplefilter("error", RuntimeWarning)
         try:
             fit = fit_logistic(eta_arr[:, None], y_arr)
-        except Warning as exc:
+        except (PerfectSeparationWarning, RuntimeWarning) as exc:
             raise ValueError(
                 f"no finite temperature fits these eta and y: {exc}"
             ) from exc
