@@ -108,7 +108,13 @@ def _match(cache_dir: Path, notebook: Path) -> int | None:
 
 def prepare(cache_dir: Path, env: dict) -> list[str]:
     """Remove from the cache every notebook not executed under ``env``, so
-    that the build executes it again under ``env``; return their paths."""
+    that the build executes it again under ``env``; return their paths.
+
+    Sphinx reads again only the pages whose source changed or whose doctree
+    is missing, so the doctree (in the build directory's ``.doctrees``) of
+    every notebook with no record under ``env`` goes too: otherwise an
+    unchanged page would be neither read nor executed, and its outputs would
+    be missing from the check."""
     from jupyter_cache import get_cache
 
     if not cache_dir.exists():
@@ -121,6 +127,14 @@ def prepare(cache_dir: Path, env: dict) -> list[str]:
         if entry is None or entry["env"] != env:
             cache.remove_cache(record.pk)
             removed.append(record.uri)
+    # a notebook page with no record of this configuration (just removed, or
+    # lost earlier) is read again
+    valid = {Path(record.uri).stem for record in cache.list_cache_records()}
+    doctrees, root = cache_dir.parent / ".doctrees", cache_dir.parent.parent
+    for doctree in doctrees.rglob("*.doctree"):
+        source = root / doctree.relative_to(doctrees).with_suffix(".ipynb")
+        if source.exists() and doctree.stem not in valid:
+            doctree.unlink()
     return removed
 
 

@@ -139,8 +139,20 @@ def test_prepare_removes_what_another_configuration_executed(tmp_path):
     cache_dir = tmp_path / "_build" / ".jupyter_cache"
     assert prepare(cache_dir, {"OPENBLAS_CORETYPE": "Prescott"}) == []
     assert len(get_cache(cache_dir).list_cache_records()) == 1
+    # the page's doctree goes too, or Sphinx would not read (and execute) the
+    # unchanged page again; other pages' doctrees stay
+    doctrees = tmp_path / "_build" / ".doctrees" / "chapters"
+    doctrees.mkdir(parents=True)
+    (doctrees / "01_x.doctree").write_bytes(b"")
+    (doctrees / "02_y.doctree").write_bytes(b"")
     assert len(prepare(cache_dir, {"OPENBLAS_CORETYPE": "Haswell"})) == 1
     assert get_cache(cache_dir).list_cache_records() == []
+    assert not (doctrees / "01_x.doctree").exists()
+    assert (doctrees / "02_y.doctree").exists()
+    # a notebook whose record was lost earlier is read again too
+    (doctrees / "01_x.doctree").write_bytes(b"")
+    assert prepare(cache_dir, {"OPENBLAS_CORETYPE": "Haswell"}) == []
+    assert not (doctrees / "01_x.doctree").exists()
 
 
 @pytest.mark.parametrize("code", ["1/0"])
