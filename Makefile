@@ -40,7 +40,9 @@ CACHE_STAMP := $(PAGES_STAMP)
 book: $(STAMP) $(CACHE_STAMP)
 	BOOK_STATIC_EXPLORERS=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo
-	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html"
+	@echo "The book is built in _build/html. Its sliders load their frames with fetch(),"
+	@echo "which browsers refuse to file:// pages, so serve it (any static host will do):"
+	@echo "  $(BIN)/python -m http.server -d _build/html 8000   # then open http://localhost:8000"
 
 ## test: the whole suite (lint, unit tests, notebooks under nbval, the build,
 ## the built website in headless Chromium)
