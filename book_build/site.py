@@ -83,25 +83,22 @@ def _move_packs(app: Sphinx, pagename: str, body: str) -> str:
     small, a layout that is not shown is never fetched, and one far below the
     screen does not hold up the load event."""
 
-    def move(match: re.Match) -> str:
-        data = base64.b64decode(match.group(1))
-        name = hashlib.sha1(data).hexdigest()[:16] + ".bin"
+    def write(encoded: str, suffix: str) -> str:
+        # the decoded bytes in a file named by their content; its URL from the page
+        data = base64.b64decode(encoded)
+        name = hashlib.sha1(data).hexdigest()[:16] + suffix
         target = pathlib.Path(app.outdir, PACK_DIR, name)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         here = posixpath.dirname(pagename) or "."
-        return f'data-src="{posixpath.relpath(f"{PACK_DIR}/{name}", here)}"'
+        return posixpath.relpath(f"{PACK_DIR}/{name}", here)
+
+    def move(match: re.Match) -> str:
+        return f'data-src="{write(match.group(1), ".bin")}"'
 
     def start(match: re.Match) -> str:
-        data = base64.b64decode(match.group(2))
-        name = hashlib.sha1(data).hexdigest()[:16] + ".webp"
-        target = pathlib.Path(app.outdir, PACK_DIR, name)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        here = posixpath.dirname(pagename) or "."
-        src = posixpath.relpath(f"{PACK_DIR}/{name}", here)
+        src = write(match.group(2), ".webp")
         return f'<img class="bx-start" {match.group(1)}loading="lazy" src="{src}"'
 
     return START.sub(start, PACK.sub(move, body))

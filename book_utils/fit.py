@@ -215,6 +215,17 @@ def _score_and_information(
     return grad, info
 
 
+def _standard_errors(curvature: np.ndarray) -> np.ndarray:
+    """Square roots of the diagonal of the inverse of ``curvature`` (the
+    information, or a penalised fit's X^T W X + lam M); inf where it is
+    singular."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        try:
+            return np.sqrt(np.diag(np.linalg.inv(curvature)))
+        except np.linalg.LinAlgError:
+            return np.full(curvature.shape[0], np.inf)
+
+
 def _check_rank(X: np.ndarray, gram: np.ndarray) -> None:
     """Refuse a rank-deficient X, as :func:`check_rank` judges it from a QR.
 
@@ -382,16 +393,10 @@ def fit_logistic(
             )
 
     _, info = _score_and_information(X, None, p, w)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        try:
-            cov = np.linalg.inv(info)
-            bse = np.sqrt(np.diag(cov))
-        except np.linalg.LinAlgError:
-            bse = np.full(k, np.inf)
     return LogisticFit(
         params=beta,
         llf=llf,
-        bse=bse,
+        bse=_standard_errors(info),
         n_iter=n_iter,
         converged=converged,
         history=FitHistory(params=np.array(params_hist), llf=np.array(llf_hist)),

@@ -27,6 +27,7 @@ from .fit import (
     _eta_p_w_and_log_lik,
     _find_separation,
     _score_and_information,
+    _standard_errors,
     fit_logistic,
 )
 
@@ -207,15 +208,10 @@ def fit_logistic_penalised(
             stacklevel=2,
         )
     _, info = _score_and_information(X, None, p, w)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        try:
-            bse = np.sqrt(np.diag(np.linalg.inv(info + np.diag(lam_m))))
-        except np.linalg.LinAlgError:
-            bse = np.full(k, np.inf)
     return PenalisedLogisticFit(
         params=beta,
         llf=llf,
-        bse=bse,
+        bse=_standard_errors(info + np.diag(lam_m)),
         n_iter=n_iter,
         converged=converged,
         history=FitHistory(params=np.array(params_hist), llf=np.array(obj_hist)),
