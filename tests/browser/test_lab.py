@@ -107,6 +107,9 @@ def lab(tmp_path_factory):
         + [f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
         + [f"--ServerApp.root_dir={served}"]
         + ["--LabApp.extension_manager=readonly"]  # no look-ups on PyPI
+        # window.jupyterapp: the explorer tests run a notebook by JupyterLab's own
+        # command instead of clicking through menus that may not be there yet
+        + ["--LabApp.expose_app_in_browser=True"]
         + (["--allow-root"] if os.geteuid() == 0 else []),  # CI runs as root
         env=env,
         stdout=log,

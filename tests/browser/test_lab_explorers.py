@@ -18,6 +18,8 @@ CH9 = next(p for p in READERS if p.name.startswith("09_how_sure"))
 
 
 def _run_all(browser, lab, name, width=1280, height=900):  # noqa: F811
+    """Open reader notebook `name` and run all its cells with JupyterLab's own
+    command, once its kernel is ready; wait for the first live explorer."""
     base, token, served = lab
     context = browser.new_context(
         viewport={"width": width, "height": height}, device_scale_factor=1
@@ -25,27 +27,49 @@ def _run_all(browser, lab, name, width=1280, height=900):  # noqa: F811
     page = context.new_page()
     page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-    page.wait_for_selector(
-        ".jp-Notebook-ExecutionIndicator[data-status='idle']",
-        state="attached",
+    page.wait_for_function(
+        """name => {
+            const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            return !!(w && w.sessionContext && w.context
+                      && w.context.path.endsWith(name));
+        }""",
+        arg=name,
         timeout=120_000,
     )
-    page.locator(".jp-Notebook").first.click()
-    page.keyboard.press("Escape")
     if width < 600:  # a phone: the notebook takes the whole width
-        page.keyboard.press("Control+b")  # JupyterLab: toggle the left sidebar
+        page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
         page.wait_for_timeout(500)
     page.evaluate(
-        """() => {
-            const run = document.querySelector('[data-command="notebook:run-all-cells"]');
-            if (run) run.click();
+        """async () => {
+            const app = window.jupyterapp, panel = app.shell.currentWidget;
+            await panel.context.ready;
+            await panel.sessionContext.ready;
+            await app.commands.execute('notebook:run-all-cells');
         }"""
     )
-    if page.locator(".bx-root").count() == 0:
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_text("Run All Cells", exact=True).click()
-    page.wait_for_selector(".bx-root.bx-live", timeout=300_000)
+    try:
+        page.wait_for_selector(".bx-root.bx-live", timeout=300_000)
+    except Exception as error:
+        raise AssertionError(
+            f"no live explorer in {name} after Run All:\n{_state(page, served)}"
+        ) from error
     return context, page
+
+
+def _state(page, served) -> str:
+    """What the notebook and the server were doing (for a failure message)."""
+    state = page.evaluate(
+        """() => {
+            const panel = window.jupyterapp.shell.currentWidget;
+            const kernel = panel.sessionContext.session?.kernel;
+            const prompts = [...document.querySelectorAll(
+                '.jp-CodeCell .jp-InputPrompt')].map(e => e.innerText.trim());
+            return {kernel: kernel ? kernel.status : 'none',
+                    prompts: prompts.join(' ')};
+        }"""
+    )
+    log = (served.parent / "lab.log").read_text().splitlines()[-30:]
+    return f"kernel {state['kernel']}; prompts {state['prompts']}\n" + "\n".join(log)
 
 
 def _root_with(page, selector):
