@@ -113,14 +113,6 @@ def open_page(browser, site_url):
         if target is not None:  # a redirect page: test where it leads
             page.wait_for_url(site_url + target)
             page.wait_for_load_state("load")
-        # MathJax typesets after load; wait for it where the page has maths
-        page.evaluate(
-            """async () => {
-                if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-                    await MathJax.startup.promise;
-                }
-            }"""
-        )
         return page, log
 
     yield _open

@@ -1,7 +1,7 @@
 """The built website works on its own, in a real browser (headless Chromium).
 
 For every page of ``_build/html``: no request to any other host, no JavaScript
-error, the maths typeset by the site's own MathJax, no serious or critical
+error, the maths laid out as MathML in the site's own math font, no serious or critical
 axe-core violation, and the page's own content (HTML and the files it fetches,
 explorer frames included, without the theme's shared assets) at most 2 MB.
 For every explorer slider, on a desktop screen at devicePixelRatio 2: labelled,
@@ -35,7 +35,7 @@ MIN_TEXT_PX = 9.0
 MIN_DENSITY = 2.0  # image pixels per CSS pixel at devicePixelRatio 2
 MAX_DECODED = 64_000_000
 MIN_TARGET_PX = 24.0
-# files every page shares (the theme, MathJax, the explorer script, search)
+# files every page shares (the theme, the math font, the explorer script, search)
 SHARED = ("_static/", "searchindex.js")
 
 
@@ -96,23 +96,38 @@ def test_page_is_self_contained_and_error_free(open_page, path):
     assert log.foreign == [], f"{path} requested other hosts: {log.foreign}"
     assert log.errors == [], f"{path} logged errors: {log.errors}"
 
+    # the maths is MathML written at build time (book_build/pagemath.py): every
+    # formula is a laid-out <math> element in the book's math font, no raw TeX
     maths = page.evaluate(
-        """() => {
+        """async () => {
+            await document.fonts.ready;
             const blocks = Array.from(document.querySelectorAll('span.math, div.math'));
+            // a formula in a folded box is not laid out until the box opens
+            const visible = blocks.filter(b => b.checkVisibility());
+            const shown = visible.map(b => b.querySelector('math'))
+                .filter(m => m && m.getBoundingClientRect().width > 0
+                             && m.getBoundingClientRect().height > 0);
             return {
                 blocks: blocks.length,
-                typeset: blocks.filter(b => b.querySelector('mjx-container')).length,
-                raw: blocks.filter(b => /\\\\\\(|\\\\\\[/.test(
+                withMath: blocks.filter(b => b.querySelector('math')).length,
+                visible: visible.length,
+                laidOut: shown.length,
+                raw: blocks.filter(b => /\\[A-Za-z]/.test(
                     Array.from(b.childNodes).filter(n => n.nodeType === 3)
                         .map(n => n.textContent).join(''))).length,
-                containers: document.querySelectorAll('mjx-container').length,
+                font: shown.length ? getComputedStyle(shown[0]).fontFamily : '',
+                fontLoaded: document.fonts.check('16px "Book Math"'),
+                mathjax: !!window.MathJax,
             };
         }"""
     )
+    assert not maths["mathjax"], f"{path} loads MathJax"
     if maths["blocks"]:
-        assert maths["containers"] > 0, f"{path}: maths was not typeset"
-        assert maths["typeset"] == maths["blocks"], f"{path}: {maths}"
+        assert maths["withMath"] == maths["blocks"], f"{path}: {maths}"
+        assert maths["laidOut"] == maths["visible"] > 0, f"{path}: {maths}"
         assert maths["raw"] == 0, f"{path}: raw TeX left on the page: {maths}"
+        assert maths["font"].startswith('"Book Math"'), maths
+        assert maths["fontLoaded"], f"{path}: the math font did not load: {maths}"
 
     weight = _own_bytes(path, log.site)
     row = REPORT.setdefault(path, {})
