@@ -144,11 +144,13 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_make(repo: pathlib.Path, target: str) -> tuple[float, int, str]:
+def run_make(
+    repo: pathlib.Path, target: str, *args: str, extra_env: dict | None = None
+) -> tuple[float, int, str]:
     start, cpu = time.perf_counter(), children_cpu()
     proc = subprocess.run(
-        ["make", "-C", str(repo), target],
-        env=make_env(repo),
+        ["make", "-C", str(repo), target, *args],
+        env={**make_env(repo), **(extra_env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -261,9 +263,89 @@ def bench_book(repo: pathlib.Path) -> None:
     subprocess.run(["git", "-C", str(repo), "checkout", "--quiet", "--", edited])
 
 
+# make test's stages, recognised by their recipe lines (benchmarks/stage_shell.py
+# records each line), and the branch of the parallel part each belongs to
+STAGES = (
+    ("pip install", "the venv", "venv"),
+    ("ruff ", "lint", "lint"),
+    ("pytest tests -q --ignore=tests/browser", "unit tests", "unit"),
+    ("book_build.nbval_configs", "nbval, each CPU configuration", "nbval"),
+    ("nbval_build --prepare", "test build: prepare", "build"),
+    ("jupyter-book build", "test build (laptop kernels)", "build"),
+    ("-p book_build.nbval_build", "nbval on the test build", "build"),
+    ('-k "not (', "site checks (untimed browser)", "build"),
+    ("tests/browser/test_lab.py -q", "JupyterLab markdown", "lab"),
+    ("test_lab_explorers", "timed browser + JupyterLab explorers", "timed"),
+)
+
+
+def stage_breakdown(log: pathlib.Path) -> None:
+    """Rows for each stage of one `make test` (wall and CPU seconds, when it
+    ran) and for its longest chain."""
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    if not records:
+        return
+    t0 = min(r["start"] for r in records)
+    stages: dict[str, dict] = {}
+    for r in records:
+        match = next((s for s in STAGES if s[0] in r["cmd"]), None)
+        if match is None:
+            continue
+        entry = stages.setdefault(
+            match[1], {"branch": match[2], "wall": 0.0, "cpu": 0.0, "spans": []}
+        )
+        entry["wall"] += r["end"] - r["start"]
+        entry["cpu"] += r["cpu"]
+        entry["spans"].append((r["start"] - t0, r["end"] - t0))
+    for name, e in stages.items():
+        start, end = min(a for a, _ in e["spans"]), max(b for _, b in e["spans"])
+        row(
+            f"`make test` stage: {name}",
+            f"{e['wall']:.0f} s wall, CPU {e['cpu']:.0f} s (from {start:.0f} s to "
+            f"{end:.0f} s)",
+            "—",
+            None,
+        )
+    branches: dict[str, float] = {}
+    for e in stages.values():
+        branches[e["branch"]] = branches.get(e["branch"], 0.0) + e["wall"]
+    parallel = {b: t for b, t in branches.items() if b not in ("venv", "lint", "timed")}
+    longest = max(parallel, key=parallel.get) if parallel else None
+    chain = [b for b in ("venv", "lint") if b in branches]
+    chain += [longest] if longest else []
+    chain += ["timed"] if "timed" in branches else []
+    from book_build import nbval_configs as nc
+
+    flags = nc.cpu_flags()
+    configs = [n for n, env, f in nc.CONFIGS if not nc.skip_reason(env, f, flags)]
+    row(
+        "`make test`: runs of each chapter",
+        f"{len(configs) + 1}: nbval under {len(configs)} CPU configurations "
+        f"({', '.join(configs)}) and the test build; chapter 5 twice more, 8 and 9 "
+        "once more (JupyterLab explorer tests), chapter 1 twice more (a reader "
+        "notebook run outside the repository, the re-execution check)",
+        "—",
+        None,
+    )
+    total_cpu = sum(e["cpu"] for e in stages.values())
+    row(
+        "`make test`: longest chain (stages run one after another)",
+        " → ".join(f"{b} {branches[b]:.0f} s" for b in chain)
+        + f" = {sum(branches[b] for b in chain):.0f} s; CPU of all stages "
+        f"{total_cpu:.0f} s on {os.cpu_count()} cores",
+        "≤ 360 s",
+        sum(branches[b] for b in chain) <= 360,
+    )
+
+
 def bench_test(repo: pathlib.Path) -> None:
     shutil.rmtree(repo / "_build", ignore_errors=True)  # as on CI: a clean checkout
-    seconds, rc, out = run_make(repo, "test")
+    times = repo.parent / "stage-times.jsonl"  # outside the clone's work tree
+    times.unlink(missing_ok=True)
+    shell = ROOT / "benchmarks" / "stage_shell.py"
+    seconds, rc, out = run_make(
+        repo, "test", f"SHELL={shell}", extra_env={"STAGE_LOG": str(times)}
+    )
     if rc != 0:
         log(out[-4000:])
     row(
@@ -273,6 +355,7 @@ def bench_test(repo: pathlib.Path) -> None:
         "≤ 360 s",
         seconds <= 360 and rc == 0,
     )
+    stage_breakdown(times)
 
 
 # --------------------------------------------------------------------------------------
