@@ -29,7 +29,7 @@ $(OUTPUTS_STAMP): $(wildcard book_utils/*.py book_build/static_explorer.py book_
 	mkdir -p _build
 	touch $@
 PAGES_STAMP := _build/.pages-stamp
-$(PAGES_STAMP): $(OUTPUTS_STAMP) $(wildcard book_utils/_static/* book_build/site.py book_build/icons.py book_build/pagemath.py book_build/launch.py book_build/_static/*)
+$(PAGES_STAMP): $(OUTPUTS_STAMP) $(wildcard book_utils/_static/* book_build/site.py book_build/icons.py book_build/pagemath.py book_build/cssprune.py book_build/launch.py book_build/_static/*)
 	rm -rf _build/.doctrees _build/html
 	touch $@
 CACHE_STAMP := $(PAGES_STAMP)
