@@ -110,23 +110,26 @@ def _digest(data: bytes) -> str:
 def prune_site(site: pathlib.Path, originals: pathlib.Path) -> None:
     """Prune every third-party style sheet of `site` in place."""
     used = words(site)
+    vocabulary = _digest("\n".join(sorted(used)).encode())
     for sheet in sorted((site / "_static").rglob("*.css")):
         if sheet.name in OWN or sheet.name.startswith("book-"):
             continue
         rel = sheet.relative_to(site)
         original, stamp = originals / rel, originals / f"{rel}.pruned"
-        now = sheet.read_bytes()
-        # Sphinx wrote a new copy of the theme's file (or this is the first build)
-        if (
-            not original.exists()
-            or not stamp.exists()
-            or _digest(now) != stamp.read_text()
-        ):
+        now = _digest(sheet.read_bytes())
+        # stamp: the digest of the pruned sheet and of what it was pruned from
+        done = stamp.read_text().split() if stamp.exists() else []
+        if not original.exists() or not done or now != done[0]:
+            # Sphinx wrote a new copy of the theme's file (or a first build)
             original.parent.mkdir(parents=True, exist_ok=True)
-            original.write_bytes(now)
-        pruned = prune(original.read_text(encoding="utf-8"), used).encode("utf-8")
+            original.write_bytes(sheet.read_bytes())
+        source = original.read_bytes()
+        inputs = _digest(source) + vocabulary
+        if done and now == done[0] and done[1:] == [inputs]:
+            continue  # the same sheet pruned with the same words: nothing to do
+        pruned = prune(source.decode("utf-8"), used).encode("utf-8")
         sheet.write_bytes(pruned)
-        stamp.write_text(_digest(pruned))
+        stamp.write_text(f"{_digest(pruned)} {inputs}")
 
 
 def _prune_built_site(app: Sphinx, exception: Exception | None) -> None:

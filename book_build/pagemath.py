@@ -131,11 +131,17 @@ def characters(html_text: str) -> set[int]:
     return shown
 
 
-def write_font(pages: list[pathlib.Path], out: pathlib.Path) -> None:
-    """STIX Two Math cut down to the characters of `pages`, as WOFF at `out`."""
+def write_font(
+    pages: list[pathlib.Path], out: pathlib.Path, stamp: pathlib.Path | None = None
+) -> None:
+    """STIX Two Math cut down to the characters of `pages`, as WOFF at `out`;
+    left as it is if `stamp` says it already holds exactly those characters."""
     shown = set(_BASE)
     for page in pages:
         shown |= characters(page.read_text(encoding="utf-8"))
+    key = " ".join(f"{c:x}" for c in sorted(shown))  # the characters it is cut to
+    if stamp and out.exists() and stamp.exists() and stamp.read_text() == key:
+        return
     # the file, found without importing ziamath (which loads fonts on import)
     package = pathlib.Path(importlib.util.find_spec("ziamath").origin).parent
     source = package / "fonts" / "STIXTwoMath-Regular.ttf"
@@ -149,12 +155,19 @@ def write_font(pages: list[pathlib.Path], out: pathlib.Path) -> None:
     font.flavor = "woff"
     out.parent.mkdir(parents=True, exist_ok=True)
     font.save(str(out))
+    if stamp:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(key)
 
 
 def _write_font(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
         outdir = pathlib.Path(app.outdir)
-        write_font(sorted(outdir.rglob("*.html")), outdir / "_static" / FONT)
+        write_font(
+            sorted(outdir.rglob("*.html")),
+            outdir / "_static" / FONT,
+            pathlib.Path(app.doctreedir) / "book-math.chars",
+        )
 
 
 def setup(app: Sphinx) -> dict:

@@ -53,7 +53,11 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from book_build import frame_cache
-from book_utils.explorer import STATIC_ENV
+
+# book_utils.explorer.STATIC_ENV, which the kernels read (tests/test_site_extension.py
+# checks the two agree): importing book_utils here would add its import, scipy's
+# included (1.4 s), to every build, even one with nothing to do
+STATIC_ENV = "BOOK_STATIC_EXPLORERS"
 
 logger = logging.getLogger(__name__)
 

@@ -65,6 +65,10 @@ def test_each_build_prunes_from_the_original_with_the_pages_as_they_are(tmp_path
     page.write_text('<p class="a">')
     cssprune.prune_site(site, originals)
     assert ".a" in sheet.read_text() and ".b" not in sheet.read_text()
+    # nothing changed: the pruned sheet is left as it is
+    pruned_at = sheet.stat().st_mtime_ns
+    cssprune.prune_site(site, originals)
+    assert sheet.stat().st_mtime_ns == pruned_at
     # a later build (Sphinx left the pruned copy) with a page that uses .b
     page.write_text('<p class="a b">')
     cssprune.prune_site(site, originals)

@@ -24,6 +24,14 @@ def test_thebe_and_widget_state_scripts_are_dropped_and_the_rest_kept():
     assert context["script_files"] == kept
 
 
+def test_the_extension_names_the_switch_the_explorers_read():
+    import importlib
+
+    # the module (the package's name `explorer` is the function)
+    module = importlib.import_module("book_utils.explorer")
+    assert site.STATIC_ENV == module.STATIC_ENV
+
+
 def test_the_extension_sets_the_static_explorer_switch(monkeypatch):
     monkeypatch.delenv(site.STATIC_ENV, raising=False)
     monkeypatch.delenv("PYTHONPATH", raising=False)
