@@ -10,7 +10,7 @@ Sphinx's HTML around it is kept: ``span.math`` and ``div.math`` with the id that
 
 The maths is set in STIX Two Math (the font ziamath ships, OFL), cut down at
 the end of each build to the characters the site's maths uses
-(``_static/book-math.woff``, about 60 kB; ``book.css`` names it): browsers lay
+(``_static/book-math.woff``, about 65 kB; ``book.css`` names it): browsers lay
 out MathML well only with a font that has an OpenType MATH table, which phones
 and many desktops lack.
 
