@@ -112,7 +112,7 @@ def test_page_is_self_contained_and_error_free(open_page, path):
                 withMath: blocks.filter(b => b.querySelector('math')).length,
                 visible: visible.length,
                 laidOut: shown.length,
-                raw: blocks.filter(b => /\\[A-Za-z]/.test(
+                raw: blocks.filter(b => /\\\\[A-Za-z]/.test(
                     Array.from(b.childNodes).filter(n => n.nodeType === 3)
                         .map(n => n.textContent).join(''))).length,
                 font: shown.length ? getComputedStyle(shown[0]).fontFamily : '',
